@@ -1,0 +1,1 @@
+"""The built-in compact recognizer: preprocessing, network, model files and CTC decoding."""

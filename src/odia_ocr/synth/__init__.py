@@ -1,0 +1,1 @@
+"""Synthetic Odia data: fonts, text sampling, shaping-correct rendering and degradation."""

@@ -1,0 +1,1 @@
+"""Training the compact recognizer (needs the `[train]` extra: PyTorch)."""

@@ -1,0 +1,123 @@
+"""Atomic training checkpoints in one safetensors file: model, optimizer, scheduler, RNG, step.
+
+One file per checkpoint, written through a temporary file and ``os.replace``,
+so a kill at any moment leaves the previous checkpoint intact. Non-tensor
+state (step, scheduler, optimizer hyperparameters, config) goes into the
+safetensors header as JSON; nothing is pickled.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors import safe_open
+from safetensors.torch import save as st_save
+
+from odia_ocr.recognizer.modelfile import META_KEY, ModelMeta, atomic_write_bytes
+
+__all__ = ["TrainerState", "save_checkpoint", "load_checkpoint", "save_model_file", "load_model_weights"]
+
+_STATE_KEY = "trainer_state"
+
+
+@dataclass
+class TrainerState:
+    step: int = 0
+    best_cer: float = float("inf")
+    best_step: int = -1
+    bad_validations: int = 0
+    lines_seen: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _optimizer_tensors(opt: torch.optim.Optimizer) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
+    sd = opt.state_dict()
+    tensors: dict[str, torch.Tensor] = {}
+    scalars: dict[str, dict[str, Any]] = {}
+    for pid, st in sd["state"].items():
+        for k, v in st.items():
+            if torch.is_tensor(v):
+                tensors[f"optim.{pid}.{k}"] = v.detach().clone().contiguous()
+            else:
+                scalars.setdefault(str(pid), {})[k] = v
+    return tensors, {"param_groups": sd["param_groups"], "scalars": scalars, "ids": list(sd["state"].keys())}
+
+
+def save_checkpoint(
+    path: str | Path,
+    model: torch.nn.Module,
+    optimizer: torch.optim.Optimizer,
+    scheduler: torch.optim.lr_scheduler.LRScheduler,
+    state: TrainerState,
+    meta: ModelMeta,
+) -> None:
+    """Write a resumable checkpoint atomically."""
+    tensors = {f"model.{k}": v.detach().clone().contiguous() for k, v in model.state_dict().items()}
+    opt_tensors, opt_rest = _optimizer_tensors(optimizer)
+    tensors.update(opt_tensors)
+    tensors["rng.torch"] = torch.get_rng_state()
+    header = {
+        META_KEY: meta.to_json(),
+        _STATE_KEY: json.dumps(
+            {"trainer": state.to_dict(), "optimizer": opt_rest, "scheduler": scheduler.state_dict()}
+        ),
+    }
+    atomic_write_bytes(path, st_save(tensors, metadata=header))
+
+
+def load_checkpoint(
+    path: str | Path,
+    model: torch.nn.Module,
+    optimizer: torch.optim.Optimizer,
+    scheduler: torch.optim.lr_scheduler.LRScheduler,
+) -> tuple[TrainerState, ModelMeta]:
+    """Restore everything ``save_checkpoint`` wrote; returns the trainer state and metadata."""
+    with safe_open(str(path), framework="pt") as f:
+        header = f.metadata() or {}
+        tensors = {k: f.get_tensor(k) for k in f.keys()}  # noqa: SIM118 - safe_open has no iterator
+    if _STATE_KEY not in header:
+        raise ValueError(f"{path}: not a training checkpoint (no trainer state); use it as --init weights instead")
+    meta = ModelMeta.from_json(header[META_KEY], str(path))
+    extra = json.loads(header[_STATE_KEY])
+    model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")})
+    opt = extra["optimizer"]
+    state: dict[int, dict[str, Any]] = {}
+    for pid in opt["ids"]:
+        st: dict[str, Any] = dict(opt["scalars"].get(str(pid), {}))
+        prefix = f"optim.{pid}."
+        for k, v in tensors.items():
+            if k.startswith(prefix):
+                st[k[len(prefix):]] = v
+        state[int(pid)] = st
+    optimizer.load_state_dict({"state": state, "param_groups": opt["param_groups"]})
+    scheduler.load_state_dict(extra["scheduler"])
+    torch.set_rng_state(tensors["rng.torch"])
+    t = extra["trainer"]
+    return TrainerState(**t), meta
+
+
+def save_model_file(path: str | Path, model: torch.nn.Module, meta: ModelMeta) -> None:
+    """Write inference weights (no optimizer) with metadata: the `.safetensors` model file."""
+    tensors = {k: v.detach().clone().contiguous() for k, v in model.state_dict().items()}
+    atomic_write_bytes(path, st_save(tensors, metadata={META_KEY: meta.to_json()}))
+
+
+def load_model_weights(path: str | Path) -> tuple[dict[str, torch.Tensor], ModelMeta]:
+    """Weights and metadata of a model file or a checkpoint (its model part)."""
+    with safe_open(str(path), framework="pt") as f:
+        header = f.metadata() or {}
+        if META_KEY not in header:
+            raise ValueError(f"{path}: no odia-ocr metadata; not an odia-ocr model file")
+        meta = ModelMeta.from_json(header[META_KEY], str(path))
+        keys = list(f.keys())
+        is_ckpt = any(k.startswith("model.") for k in keys)
+        weights = {
+            (k[6:] if is_ckpt else k): f.get_tensor(k) for k in keys if (k.startswith("model.") or not is_ckpt)
+        }
+    return weights, meta

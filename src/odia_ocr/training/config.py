@@ -1,0 +1,100 @@
+"""Training configuration: one dataclass, loaded from a JSON/TOML file plus CLI overrides.
+
+The resolved config is stored in every checkpoint and model file, so a model
+always says how it was made.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+__all__ = ["TrainConfig", "load_config", "apply_overrides"]
+
+
+@dataclass
+class TrainConfig:
+    """All knobs of `odia-ocr train`; defaults are the recipe of the shipped model."""
+
+    out_dir: str = "runs/default"
+    seed: int = 0
+    # data
+    font_dirs: list[str] = field(default_factory=lambda: ["../shared/data/fonts"])
+    heldout_families: list[str] = field(default_factory=lambda: ["lohit-odia"])
+    corpora: list[str] = field(default_factory=lambda: ["../shared/data/corpora/common-voice-or.txt"])
+    wordlists: list[str] = field(default_factory=lambda: ["../shared/data/corpora/tesseract-langdata/ori.wordlist"])
+    datasets: list[str] = field(default_factory=list)  # any path the data layer reads
+    dataset_ratio: float = 0.0  # fraction of each batch drawn from `datasets` (rest synthetic)
+    min_chars: int = 4
+    max_chars: int = 48
+    font_sizes: tuple[int, int] = (18, 40)
+    # model
+    input_height: int = 32
+    max_width: int = 1200
+    channels: tuple[int, ...] = (32, 64, 128, 128, 256, 256)
+    rnn_hidden: int = 192
+    rnn_layers: int = 2
+    dropout: float = 0.1
+    # optimisation
+    batch_size: int = 32
+    max_steps: int = 30000
+    lr: float = 1.5e-3
+    weight_decay: float = 1e-4
+    warmup_steps: int = 500
+    min_lr_ratio: float = 0.05
+    grad_clip: float = 5.0
+    bf16: bool = True
+    threads: int = 0  # 0: all cores
+    num_workers: int = 1  # processes rendering batches ahead
+    # evaluation and checkpoints
+    val_every: int = 1000
+    val_size: int = 512
+    ckpt_every: int = 250
+    patience: int = 10  # validations without improvement before early stop; 0 disables
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["font_sizes"] = list(self.font_sizes)
+        d["channels"] = list(self.channels)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TrainConfig:
+        known = {f.name for f in fields(cls)}
+        unknown = set(d) - known
+        if unknown:
+            raise ValueError(f"unknown config keys: {', '.join(sorted(unknown))}")
+        d = dict(d)
+        for k in ("font_sizes", "channels"):
+            if k in d:
+                d[k] = tuple(d[k])
+        return cls(**d)
+
+
+def load_config(path: str | Path | None) -> TrainConfig:
+    """Config from a .json or .toml file, or the defaults when ``path`` is None."""
+    if path is None:
+        return TrainConfig()
+    p = Path(path)
+    text = p.read_text(encoding="utf-8")
+    data = tomllib.loads(text) if p.suffix == ".toml" else json.loads(text)
+    return TrainConfig.from_dict(data)
+
+
+def apply_overrides(cfg: TrainConfig, overrides: list[str]) -> TrainConfig:
+    """Apply ``key=value`` overrides; values parse as JSON when they can (numbers, lists, bools)."""
+    d = cfg.to_dict()
+    for item in overrides:
+        if "=" not in item:
+            raise ValueError(f"override {item!r} is not key=value")
+        k, v = item.split("=", 1)
+        if k not in d:
+            raise ValueError(f"unknown config key {k!r}")
+        try:
+            d[k] = json.loads(v)
+        except json.JSONDecodeError:
+            d[k] = v
+    return TrainConfig.from_dict(d)

@@ -1,0 +1,234 @@
+"""`odia-ocr train`: the training loop with exact resume, validation and early stopping.
+
+The loop keeps three files in the run folder:
+``last.safetensors`` (everything needed to resume, written atomically every
+``ckpt_every`` steps and on Ctrl-C/SIGTERM), ``best.safetensors`` (the model
+file with the lowest validation CER) and ``log.jsonl`` (the curve).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import signal
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch.utils.data import DataLoader
+from tqdm import tqdm
+
+from odia_ocr.metrics import score_corpus
+from odia_ocr.recognizer.decode import greedy_decode
+from odia_ocr.recognizer.model import CRNN, CRNNConfig, output_lengths
+from odia_ocr.recognizer.modelfile import ModelMeta
+from odia_ocr.synth.corpus import TextSampler, load_corpus_lines, read_wordlist, split_of
+from odia_ocr.synth.fonts import discover_fonts, split_fonts
+from odia_ocr.synth.lines import LineSynthesizer
+from odia_ocr.text import Charset, default_charset
+from odia_ocr.training.batches import Batch, BatchMaker, LineSource, collate
+from odia_ocr.training.checkpoint import TrainerState, load_checkpoint, load_model_weights, save_checkpoint, save_model_file
+from odia_ocr.training.config import TrainConfig
+
+__all__ = ["train", "build_synthesizers", "lr_lambda"]
+
+
+def lr_lambda(cfg: TrainConfig) -> Callable[[int], float]:
+    """Linear warm-up, then cosine decay to ``min_lr_ratio`` at ``max_steps``."""
+
+    def f(step: int) -> float:
+        if step < cfg.warmup_steps:
+            return (step + 1) / cfg.warmup_steps
+        t = min(1.0, (step - cfg.warmup_steps) / max(1, cfg.max_steps - cfg.warmup_steps))
+        return cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * t))
+
+    return f
+
+
+def build_synthesizers(cfg: TrainConfig) -> tuple[LineSynthesizer, LineSynthesizer, dict[str, Any]]:
+    """(training synthesizer, validation synthesizer, a summary of the data for the model card).
+
+    Corpus sentences are split by hash: training renders only 'train' sentences,
+    validation only 'val' ones; the 'test' split and held-out fonts stay unseen.
+    """
+    fonts = discover_fonts(cfg.font_dirs)
+    train_fonts, held = split_fonts(fonts, cfg.heldout_families)
+    lines = load_corpus_lines(cfg.corpora)
+    train_lines = [s for s in lines if split_of(s) == "train"]
+    val_lines = [s for s in lines if split_of(s) == "val"]
+    words = [w for p in cfg.wordlists for w in read_wordlist(p)]
+    train_words = [w for w in words if split_of(w) == "train"]
+    sizes = tuple(cfg.font_sizes)
+    train_syn = LineSynthesizer(train_fonts, TextSampler(train_lines, train_words), sizes)  # type: ignore[arg-type]
+    val_syn = LineSynthesizer(train_fonts, TextSampler(val_lines or train_lines, words), sizes)  # type: ignore[arg-type]
+    summary = {
+        "fonts": sorted({f.name for f in train_fonts}),
+        "font_licenses": sorted({f"{f.family}: {f.license}" for f in train_fonts}),
+        "heldout_fonts": sorted({f.name for f in held}),
+        "corpora": [str(p) for p in cfg.corpora],
+        "train_sentences": len(train_lines),
+        "val_sentences": len(val_lines),
+        "wordlists": [str(p) for p in cfg.wordlists],
+        "train_words": len(train_words),
+        "datasets": list(cfg.datasets),
+        "dataset_ratio": cfg.dataset_ratio,
+    }
+    return train_syn, val_syn, summary
+
+
+def _validation_batches(cfg: TrainConfig, val_syn: LineSynthesizer, charset: Charset) -> list[Batch]:
+    samples = [val_syn.sample([cfg.seed, 1_000_003, i]) for i in range(cfg.val_size)]
+    samples.sort(key=lambda s: s.image.shape[1] / max(1, s.image.shape[0]))  # similar widths together
+    out = []
+    for k in range(0, len(samples), 64):
+        chunk = samples[k : k + 64]
+        texts = ["".join(c for c in s.text if c in charset) for s in chunk]
+        out.append(collate([s.image for s in chunk], texts, charset, cfg.input_height, cfg.max_width))
+    return out
+
+
+@torch.no_grad()
+def validate(model: CRNN, batches: list[Batch], charset: Charset) -> dict[str, float]:
+    model.eval()
+    refs, hyps = [], []
+    for b in batches:
+        logits = model(b.images).float().numpy()
+        lengths = output_lengths(b.widths).numpy()
+        hyps += [d.text for d in greedy_decode(logits, lengths, charset)]
+        refs += b.texts
+    model.train()
+    total, _ = score_corpus(refs, hyps)
+    return {"val_cer": total.cer, "val_wer": total.wer, "val_aer": total.aer}
+
+
+def _meta(cfg: TrainConfig, model_cfg: CRNNConfig, charset: Charset, data: dict[str, Any], metrics: dict[str, Any]) -> ModelMeta:
+    return ModelMeta(
+        charset=list(charset.chars),
+        architecture=model_cfg.to_dict(),
+        input_height=cfg.input_height,
+        config=cfg.to_dict(),
+        training_data=data,
+        metrics=metrics,
+    )
+
+
+class _Stop(Exception):
+    pass
+
+
+def train(
+    cfg: TrainConfig,
+    resume: bool = False,
+    init: str | None = None,
+    progress: bool = True,
+    sources: list[LineSource] | None = None,
+) -> TrainerState:
+    """Train (or resume) a CRNN as configured; returns the final trainer state."""
+    torch.manual_seed(cfg.seed)
+    np.random.seed(cfg.seed % 2**32)
+    torch.set_num_threads(cfg.threads or os.cpu_count() or 1)
+    out = Path(cfg.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    last, best = out / "last.safetensors", out / "best.safetensors"
+    charset = default_charset()
+    model_cfg = CRNNConfig(
+        num_classes=charset.num_classes, input_height=cfg.input_height, channels=tuple(cfg.channels),
+        rnn_hidden=cfg.rnn_hidden, rnn_layers=cfg.rnn_layers, dropout=cfg.dropout,
+    )
+    model = CRNN(model_cfg)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda(cfg))
+    train_syn, val_syn, data_summary = build_synthesizers(cfg)
+    state = TrainerState()
+    if resume and last.exists():
+        state, _ = load_checkpoint(last, model, optimizer, scheduler)
+        tqdm.write(f"resumed from {last} at step {state.step}")
+    elif resume:
+        tqdm.write(f"no checkpoint at {last}; starting a new run")
+    if init and state.step == 0:
+        weights, _ = load_model_weights(init)
+        model.load_state_dict(weights)
+        tqdm.write(f"initialized weights from {init}")
+    (out / "config.json").write_text(json.dumps(cfg.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
+
+    maker = BatchMaker(
+        train_syn, charset, cfg.seed, cfg.batch_size, cfg.input_height, cfg.max_width,
+        (cfg.min_chars, cfg.max_chars), sources or [], cfg.dataset_ratio, cfg.max_steps,
+    )
+    loader = DataLoader(
+        maker, batch_size=None, sampler=range(state.step, cfg.max_steps), num_workers=cfg.num_workers,
+        prefetch_factor=4 if cfg.num_workers else None, generator=torch.Generator().manual_seed(cfg.seed),
+    )
+    val_batches = _validation_batches(cfg, val_syn, charset)
+    ctc = torch.nn.CTCLoss(blank=0, zero_infinity=True)
+    model.train()
+    log = (out / "log.jsonl").open("a", encoding="utf-8")
+    meta = _meta(cfg, model_cfg, charset, data_summary, {})
+
+    def checkpoint() -> None:
+        save_checkpoint(last, model, optimizer, scheduler, state, meta)
+
+    def on_term(signum: int, frame: object) -> None:
+        raise _Stop()
+
+    old_handler = signal.signal(signal.SIGTERM, on_term)
+    bar = tqdm(total=cfg.max_steps, initial=state.step, disable=not progress, dynamic_ncols=True, smoothing=0.05)
+    t_last, lines_since, loss_ema = time.time(), 0, None
+    try:
+        for batch in loader:
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
+                logits = model(batch.images)
+            logp = logits.float().log_softmax(-1).transpose(0, 1)
+            loss = ctc(logp, batch.targets, output_lengths(batch.widths), batch.target_lengths)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+            optimizer.step()
+            scheduler.step()
+            state.step += 1
+            state.lines_seen += len(batch.texts)
+            lines_since += len(batch.texts)
+            loss_ema = loss.item() if loss_ema is None else 0.98 * loss_ema + 0.02 * loss.item()
+            bar.update(1)
+            if state.step % 50 == 0:
+                now = time.time()
+                lps = lines_since / max(now - t_last, 1e-9)
+                t_last, lines_since = now, 0
+                bar.set_postfix(loss=f"{loss_ema:.3f}", lines_s=f"{lps:.0f}", lr=f"{scheduler.get_last_lr()[0]:.2e}")
+                log.write(json.dumps({"step": state.step, "loss": round(loss_ema, 4), "lines_per_s": round(lps, 1),
+                                      "lr": scheduler.get_last_lr()[0], "lines_seen": state.lines_seen}) + "\n")
+                log.flush()
+            if state.step % cfg.val_every == 0 or state.step == cfg.max_steps:
+                m = validate(model, val_batches, charset)
+                improved = m["val_cer"] < state.best_cer
+                if improved:
+                    state.best_cer, state.best_step, state.bad_validations = m["val_cer"], state.step, 0
+                    meta.metrics = {**m, "step": state.step, "lines_seen": state.lines_seen}
+                    save_model_file(best, model, meta)
+                else:
+                    state.bad_validations += 1
+                log.write(json.dumps({"step": state.step, **m, "best": improved}) + "\n")
+                log.flush()
+                tqdm.write(f"step {state.step}: val CER {m['val_cer']:.4f} WER {m['val_wer']:.4f}"
+                           f"{' (best)' if improved else ''}")
+                if cfg.patience and state.bad_validations >= cfg.patience:
+                    tqdm.write(f"early stop: no improvement in {cfg.patience} validations")
+                    checkpoint()
+                    break
+            if state.step % cfg.ckpt_every == 0:
+                checkpoint()
+    except (KeyboardInterrupt, _Stop):
+        tqdm.write(f"interrupted at step {state.step}; saving checkpoint")
+        checkpoint()
+        raise SystemExit(130) from None
+    finally:
+        signal.signal(signal.SIGTERM, old_handler)
+        bar.close()
+        log.close()
+    if state.step % cfg.ckpt_every:
+        checkpoint()
+    return state
