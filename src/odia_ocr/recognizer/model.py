@@ -21,8 +21,8 @@ class CRNNConfig:
 
     num_classes: int
     input_height: int = 32
-    channels: tuple[int, ...] = (32, 64, 128, 128, 256, 256)
-    rnn_hidden: int = 192
+    channels: tuple[int, ...] = (32, 64, 96, 96, 160, 160)
+    rnn_hidden: int = 160
     rnn_layers: int = 2
     dropout: float = 0.1
     name: str = "crnn"

@@ -1,0 +1,96 @@
+"""The built-in compact recognizer, run with ONNX Runtime (no torch needed).
+
+Lines are preprocessed exactly as in training, sorted by width so a batch
+wastes little padding, run through the network, CTC-decoded and returned in
+the caller's order.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from odia_ocr.engines.base import LineResult
+from odia_ocr.recognizer.decode import greedy_decode
+from odia_ocr.recognizer.modelfile import META_KEY, ModelFormatError, ModelMeta
+from odia_ocr.recognizer.preprocess import pad_batch, prepare_line
+
+__all__ = ["CompactEngine", "default_model_path", "read_onnx_meta"]
+
+DEFAULT_MODEL_NAME = "odia-crnn.onnx"
+
+
+def default_model_path() -> Path:
+    """The model bundled inside the package."""
+    return Path(str(resources.files("odia_ocr") / "models" / DEFAULT_MODEL_NAME))
+
+
+def read_onnx_meta(path: str | Path) -> ModelMeta:
+    """Metadata of an exported model, checked for format version and canonicalization."""
+    import onnxruntime as ort
+
+    try:
+        so = ort.SessionOptions()
+        so.log_severity_level = 3
+        sess = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+    except Exception as err:  # noqa: BLE001 - onnxruntime raises several unrelated types
+        raise ModelFormatError(f"{path}: not a loadable ONNX model ({str(err).splitlines()[0][:200]})") from None
+    return _meta_of(sess, path)
+
+
+def _meta_of(sess: object, path: str | Path) -> ModelMeta:
+    props = sess.get_modelmeta().custom_metadata_map  # type: ignore[attr-defined]
+    if META_KEY not in props:
+        raise ModelFormatError(f"{path}: ONNX file has no odia-ocr metadata; export it with `odia-ocr export`")
+    return ModelMeta.from_json(props[META_KEY], str(path))
+
+
+class CompactEngine:
+    """Recognizer backed by an exported CRNN (.onnx with embedded metadata)."""
+
+    name = "compact"
+
+    def __init__(self, model: str | os.PathLike[str] | None = None, batch_size: int = 32, threads: int = 0,
+                 **_: object) -> None:
+        import onnxruntime as ort
+
+        path = Path(model) if model else default_model_path()
+        if not path.exists():
+            raise FileNotFoundError(f"{path}: model file not found")
+        so = ort.SessionOptions()
+        so.log_severity_level = 3
+        so.intra_op_num_threads = threads or (os.cpu_count() or 1)
+        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        try:
+            self._session = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+        except Exception as err:  # noqa: BLE001
+            raise ModelFormatError(f"{path}: not a loadable ONNX model ({str(err).splitlines()[0][:200]})") from None
+        self.meta = _meta_of(self._session, path)
+        self.charset = self.meta.charset_obj
+        self.height = self.meta.input_height
+        self.batch_size = max(1, batch_size)
+        self.model_path = path
+
+    def logits(self, images: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """Per-line (frames, classes) logits, for decoders other than greedy."""
+        prepared = [prepare_line(im, self.height) for im in images]
+        order = np.argsort([p.shape[1] for p in prepared], kind="stable")
+        out: list[np.ndarray] = [np.empty(0)] * len(prepared)
+        for k in range(0, len(order), self.batch_size):
+            idx = order[k : k + self.batch_size]
+            batch, widths = pad_batch([prepared[i] for i in idx])
+            logits = self._session.run(None, {"images": batch})[0]
+            for j, i in enumerate(idx):
+                out[i] = logits[j, : max(1, int(widths[j]) // 4)]
+        return out
+
+    def recognize(self, images: Sequence[np.ndarray]) -> list[LineResult]:
+        results = []
+        for lg in self.logits(images):
+            d = greedy_decode(lg[None], np.array([lg.shape[0]]), self.charset)[0]
+            results.append(LineResult(d.text, d.confidence))
+        return results

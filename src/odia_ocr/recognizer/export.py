@@ -1,0 +1,69 @@
+"""Export a trained recognizer to ONNX (and dynamic INT8) for torch-free inference.
+
+The model's metadata JSON is embedded in the ONNX file's ``metadata_props``
+under the key ``odia_ocr``, so the exported file is as self-describing as the
+safetensors one.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from odia_ocr.recognizer.modelfile import META_KEY, ModelMeta, atomic_write_bytes
+
+__all__ = ["export_onnx", "quantize_int8", "embed_metadata"]
+
+
+def embed_metadata(onnx_path: str | Path, meta: ModelMeta) -> None:
+    """Store ``meta`` in the ONNX file's metadata (replacing any previous copy)."""
+    import onnx
+
+    model = onnx.load(str(onnx_path))
+    for prop in list(model.metadata_props):
+        if prop.key == META_KEY:
+            model.metadata_props.remove(prop)
+    model.metadata_props.add(key=META_KEY, value=meta.to_json())
+    atomic_write_bytes(onnx_path, model.SerializeToString())
+
+
+def export_onnx(model_file: str | Path, out: str | Path, opset: int = 17) -> ModelMeta:
+    """Write ``out`` (.onnx, fp32) from a `.safetensors` model file or checkpoint."""
+    import torch
+
+    from odia_ocr.recognizer.model import CRNN, CRNNConfig
+    from odia_ocr.training.checkpoint import load_model_weights
+
+    weights, meta = load_model_weights(model_file)
+    model = CRNN(CRNNConfig.from_dict(meta.architecture))
+    model.load_state_dict(weights)
+    model.eval()
+    dummy = torch.zeros(2, 1, meta.input_height, 200)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp) / "model.onnx"
+        torch.onnx.export(
+            model, (dummy,), str(tmp_path), input_names=["images"], output_names=["logits"],
+            dynamic_axes={"images": {0: "batch", 3: "width"}, "logits": {0: "batch", 1: "frames"}},
+            opset_version=opset, dynamo=False,
+        )
+        embed_metadata(tmp_path, meta)
+        atomic_write_bytes(out, tmp_path.read_bytes())
+    return meta
+
+
+def quantize_int8(onnx_in: str | Path, onnx_out: str | Path) -> None:
+    """Dynamic INT8 quantization of weights (MatMul/LSTM/Gemm); metadata is carried over."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    from odia_ocr.engines.compact import read_onnx_meta
+
+    meta = read_onnx_meta(onnx_in)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_out = Path(tmp) / "q.onnx"
+        quantize_dynamic(
+            str(onnx_in), str(tmp_out), weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul", "Gemm", "LSTM"]
+        )
+        embed_metadata(tmp_out, meta)
+        atomic_write_bytes(onnx_out, tmp_out.read_bytes())
