@@ -1,0 +1,151 @@
+"""Training: exact resume after a kill, atomic checkpoints, model files, ONNX export parity."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from safetensors.torch import load_file  # noqa: E402
+
+from odia_ocr.recognizer.modelfile import FORMAT_VERSION, ModelFormatError, ModelMeta  # noqa: E402
+from odia_ocr.training.config import TrainConfig, apply_overrides  # noqa: E402
+
+
+def tiny_config(out: Path, corpus: Path, steps: int = 12) -> TrainConfig:
+    return TrainConfig(
+        out_dir=str(out), seed=3, font_dirs=[], heldout_families=[], corpora=[str(corpus)], wordlists=[],
+        min_chars=3, max_chars=10, font_sizes=(16, 22), channels=(4, 8, 8, 8, 16, 16), rnn_hidden=16,
+        rnn_layers=1, dropout=0.1, batch_size=4, max_steps=steps, warmup_steps=2, val_every=4, val_size=8,
+        ckpt_every=1, threads=1, num_workers=0, patience=0,
+    )
+
+
+def _final_weights(out: Path) -> dict[str, np.ndarray]:
+    return {k: v.numpy() for k, v in load_file(out / "last.safetensors").items() if k.startswith("model.")}
+
+
+def test_resume_after_kill_matches_uninterrupted_run(tmp_path: Path, tiny_corpus: Path) -> None:
+    from odia_ocr.training.loop import train
+
+    steps = 14
+    a = tmp_path / "a"
+    train(tiny_config(a, tiny_corpus, steps), progress=False)
+
+    # Run B in a subprocess and SIGKILL it mid-run, then resume in-process.
+    b = tmp_path / "b"
+    cfg_b = tiny_config(b, tiny_corpus, steps)
+    cfg_path = tmp_path / "b.json"
+    cfg_path.write_text(json.dumps(cfg_b.to_dict()))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "odia_ocr", "train", "--config", str(cfg_path), "--no-progress"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 120
+    killed_at = None
+    while time.time() < deadline and proc.poll() is None:
+        log = b / "log.jsonl"
+        if (b / "last.safetensors").exists() and log.exists() and log.stat().st_size > 0:
+            killed_at = json.loads(log.read_text().splitlines()[-1])["step"]
+            if killed_at >= 4:
+                proc.send_signal(signal.SIGKILL)
+                break
+        time.sleep(0.05)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"
+    state = train(cfg_b, resume=True, progress=False)
+    assert state.step == steps
+    wa, wb = _final_weights(a), _final_weights(b)
+    assert wa.keys() == wb.keys()
+    for k in wa:
+        np.testing.assert_array_equal(wa[k], wb[k], err_msg=k)
+    # Validation curves agree too (the resumed run re-validates only from its checkpoint on).
+    va = [json.loads(x) for x in (a / "log.jsonl").read_text().splitlines() if "val_cer" in x]
+    vb = [json.loads(x) for x in (b / "log.jsonl").read_text().splitlines() if "val_cer" in x]
+    assert {v["step"]: v["val_cer"] for v in va} == {v["step"]: v["val_cer"] for v in vb}
+
+
+def test_best_model_file_and_metadata(tmp_path: Path, tiny_corpus: Path) -> None:
+    from odia_ocr.training.checkpoint import load_model_weights
+    from odia_ocr.training.loop import train
+
+    out = tmp_path / "run"
+    state = train(tiny_config(out, tiny_corpus, 8), progress=False)
+    weights, meta = load_model_weights(out / "best.safetensors")
+    assert meta.format_version == FORMAT_VERSION
+    assert meta.input_height == 32 and meta.architecture["name"] == "crnn"
+    assert meta.metrics["step"] == state.best_step and "val_cer" in meta.metrics
+    assert meta.config["max_steps"] == 8 and meta.training_data["train_sentences"] >= 1
+    assert "ଅ" in meta.charset
+    assert not any(k.startswith("optim.") for k in weights)
+
+
+def test_newer_format_version_fails_clearly() -> None:
+    meta = ModelMeta(charset=["a"], architecture={}, input_height=32)
+    d = json.loads(meta.to_json())
+    d["format_version"] = FORMAT_VERSION + 1
+    with pytest.raises(ModelFormatError, match="newer than this odia-ocr supports"):
+        ModelMeta.from_json(json.dumps(d), "m.onnx")
+
+
+def test_overrides_parse_and_reject_unknown_keys() -> None:
+    cfg = apply_overrides(TrainConfig(), ["max_steps=10", "lr=5e-4", "bf16=false", "corpora=[\"x.txt\"]"])
+    assert (cfg.max_steps, cfg.lr, cfg.bf16, cfg.corpora) == (10, 5e-4, False, ["x.txt"])
+    with pytest.raises(ValueError, match="unknown config key"):
+        apply_overrides(TrainConfig(), ["nope=1"])
+
+
+def test_atomic_write_keeps_old_file_on_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from odia_ocr.recognizer import modelfile
+
+    target = tmp_path / "ckpt.safetensors"
+    modelfile.atomic_write_bytes(target, b"old")
+
+    def boom(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError):
+        modelfile.atomic_write_bytes(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert list(tmp_path.iterdir()) == [target]  # no temp file left behind
+
+
+def test_export_onnx_parity_and_read_cli(tmp_path: Path, tiny_corpus: Path) -> None:
+    from odia_ocr.cli.main import main
+    from odia_ocr.engines.compact import CompactEngine
+    from odia_ocr.recognizer.model import CRNN, CRNNConfig, output_lengths
+    from odia_ocr.recognizer.preprocess import pad_batch, prepare_line
+    from odia_ocr.training.checkpoint import load_model_weights
+    from odia_ocr.training.loop import train
+
+    out = tmp_path / "run"
+    train(tiny_config(out, tiny_corpus, 4), progress=False)
+    onnx_path = tmp_path / "m.onnx"
+    assert main(["export", str(out / "best.safetensors"), "--out", str(onnx_path), "--int8"]) == 0
+    weights, meta = load_model_weights(out / "best.safetensors")
+    model = CRNN(CRNNConfig.from_dict(meta.architecture))
+    model.load_state_dict(weights)
+    model.eval()
+    rng = np.random.default_rng(0)
+    imgs = [(rng.random((24, w)) * 255).astype(np.uint8) for w in (60, 150, 333)]
+    batch, widths = pad_batch([prepare_line(i, 32) for i in imgs])
+    with torch.no_grad():
+        ref = model(torch.from_numpy(batch)).numpy()
+    engine = CompactEngine(onnx_path)
+    got = engine._session.run(None, {"images": batch})[0]
+    np.testing.assert_allclose(got, ref, rtol=1e-3, atol=1e-4)
+    assert output_lengths(torch.from_numpy(widths)).tolist() == [w // 4 for w in widths]
+    # The INT8 model loads with the same metadata and gives the same shape.
+    q = CompactEngine(onnx_path.with_suffix(".int8.onnx"))
+    assert q.meta.charset == meta.charset
+    assert len(q.recognize(imgs)) == 3
