@@ -1,0 +1,86 @@
+"""Speed and memory of the compact recognizer against Tesseract, measured in the same run.
+
+    python benchmarks/speed_recognizer.py --data bench-out/synth-bench --lines 200
+
+Reports: compact (ONNX Runtime) batched lines/s, Tesseract lines/s on the same
+lines, their ratio, and the peak RSS of `odia-ocr read` on 100 line images
+(a separate process, measured with getrusage). Targets (issue #3): >=150
+lines/s, >=25x Tesseract, <=400 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import describe_machine  # noqa: E402
+
+from odia_ocr.data.images import load_image, to_array  # noqa: E402
+from odia_ocr.engines.registry import create_engine  # noqa: E402
+
+
+def _manifest_images(data: Path, n: int) -> list[Path]:
+    rows = [json.loads(x) for x in (data / "manifest.jsonl").read_text(encoding="utf-8").splitlines()[:n]]
+    return [data / r["image"] for r in rows]
+
+
+def _lines_per_s(engine_name: str, images: list[np.ndarray], model: str | None, repeats: int) -> float:
+    opts = {"model": model} if model else {}
+    engine = create_engine(engine_name, **opts)
+    engine.recognize(images[:8])  # warm-up
+    best = 0.0
+    for _ in range(repeats):
+        t = time.perf_counter()
+        engine.recognize(images)
+        best = max(best, len(images) / (time.perf_counter() - t))
+    return best
+
+
+def _peak_rss_mb(paths: list[Path], model: str | None) -> float:
+    cmd = [sys.executable, "-m", "odia_ocr", "read", *map(str, paths)]
+    if model:
+        cmd += ["--model", model]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default="bench-out/synth-bench", help="a line dataset in the standard format")
+    ap.add_argument("--lines", type=int, default=200)
+    ap.add_argument("--model", help="compact model (.onnx); default: the bundled one")
+    ap.add_argument("--tesseract-lines", type=int, default=100, help="Tesseract is slow: time it on fewer lines")
+    ap.add_argument("--out", default="bench-out/speed_recognizer.json")
+    args = ap.parse_args()
+    paths = _manifest_images(Path(args.data), args.lines)
+    images = [to_array(load_image(p)) for p in paths]
+    compact = _lines_per_s("compact", images, args.model, 3)
+    tess = _lines_per_s("tesseract", images[: args.tesseract_lines], None, 1)
+    rss = _peak_rss_mb(paths[:100], args.model)
+    result = {
+        "machine": describe_machine(),
+        "lines": len(images),
+        "compact_lines_per_s": round(compact, 1),
+        "tesseract_lines_per_s": round(tess, 2),
+        "speedup_vs_tesseract": round(compact / tess, 1),
+        "read_100_lines_peak_rss_mb": round(rss, 1),
+    }
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(result, indent=2), encoding="utf-8")
+    print(f"machine: {result['machine']}")
+    print("| engine | lines/s |\n|---|---|")
+    print(f"| compact (ONNX Runtime) | {compact:.1f} |\n| tesseract ori (psm 7) | {tess:.2f} |")
+    print(f"speed-up: {compact / tess:.1f}x; peak RSS of `odia-ocr read` on 100 lines: {rss:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
