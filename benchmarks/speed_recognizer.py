@@ -21,10 +21,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from machine import describe_machine  # noqa: E402
-
-from odia_ocr.data.images import load_image, to_array  # noqa: E402
-from odia_ocr.engines.registry import create_engine  # noqa: E402
+from machine import describe_machine
+from odia_ocr.data.images import load_image, to_array
+from odia_ocr.engines.registry import create_engine
 
 
 def _manifest_images(data: Path, n: int) -> list[Path]:

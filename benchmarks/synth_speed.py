@@ -17,11 +17,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from machine import describe_machine  # noqa: E402
-
-from odia_ocr.synth.corpus import load_corpus_lines, read_wordlist  # noqa: E402
-from odia_ocr.synth.fonts import discover_fonts  # noqa: E402
-from odia_ocr.synth.writer import LineJob, write_lines  # noqa: E402
+from machine import describe_machine
+from odia_ocr.synth.corpus import load_corpus_lines, read_wordlist
+from odia_ocr.synth.fonts import discover_fonts
+from odia_ocr.synth.writer import LineJob, write_lines
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

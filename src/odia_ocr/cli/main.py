@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from odia_ocr import __version__
 from odia_ocr.cli.common import CliError
 
-__all__ = ["main", "build_parser"]
+__all__ = ["build_parser", "main"]
 
 #: (module under odia_ocr.cli, help line), in the order `--help` lists them.
 COMMANDS: tuple[tuple[str, str], ...] = (

@@ -18,6 +18,10 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help="model file for the engine (default: the bundled model)")
     parser.add_argument("--json", action="store_true", help='one JSON object per file: {"file","text","confidence"}')
     parser.add_argument("--batch-size", type=int, default=32, help="images recognized per batch (default 32)")
+    parser.add_argument("--decoder", choices=["greedy", "beam"], default="greedy",
+                        help="CTC decoding of the compact model (default greedy)")
+    parser.add_argument("--lm", metavar="FILE",
+                        help="character n-gram LM for beam search: an Odia text corpus (.txt) or a saved .lm.json.gz")
     parser.set_defaults(func=run)
 
 
@@ -48,7 +52,9 @@ def run(args: argparse.Namespace) -> int:
     from odia_ocr.engines.registry import UnknownEngineError
     from odia_ocr.recognizer.modelfile import ModelFormatError
 
-    options = {"batch_size": args.batch_size}
+    options: dict[str, object] = {"batch_size": args.batch_size}
+    if args.decoder != "greedy" or args.lm:
+        options.update(decoder=args.decoder, lm=args.lm)
     try:
         reader = Reader(args.engine, args.model, **options)
     except (UnknownEngineError, ModelFormatError, FileNotFoundError) as err:

@@ -13,7 +13,7 @@ __all__ = ["register"]
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", required=True, help="output dataset folder (standard format: manifest.jsonl + images/)")
+    parser.add_argument("--out", required=True, help="output dataset folder (manifest.jsonl + images/)")
     parser.add_argument("--count", type=int, default=1000, help="number of lines (default 1000)")
     parser.add_argument("--kind", choices=["lines", "pages"], default="lines", help="render lines or whole pages")
     parser.add_argument("--corpus", action="append", default=[], metavar="FILE",

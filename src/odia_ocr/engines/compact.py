@@ -37,7 +37,7 @@ def read_onnx_meta(path: str | Path) -> ModelMeta:
         so = ort.SessionOptions()
         so.log_severity_level = 3
         sess = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
-    except Exception as err:  # noqa: BLE001 - onnxruntime raises several unrelated types
+    except Exception as err:
         raise ModelFormatError(f"{path}: not a loadable ONNX model ({str(err).splitlines()[0][:200]})") from None
     return _meta_of(sess, path)
 
@@ -55,8 +55,23 @@ class CompactEngine:
     name = "compact"
 
     def __init__(self, model: str | os.PathLike[str] | None = None, batch_size: int = 32, threads: int = 0,
-                 **_: object) -> None:
+                 decoder: str = "greedy", lm: str | os.PathLike[str] | None = None, beam_width: int = 8,
+                 lm_weight: float = 0.3, **_: object) -> None:
+        """``decoder='beam'`` with ``lm`` (a corpus .txt or a saved .lm.json.gz) adds the language model."""
         import onnxruntime as ort
+
+        from odia_ocr.recognizer.beam import BeamConfig
+        from odia_ocr.recognizer.lm import CharNgramLM
+
+        if decoder not in ("greedy", "beam"):
+            raise ValueError(f"unknown decoder {decoder!r}; choose greedy or beam")
+        if lm is not None and not Path(lm).is_file():
+            raise FileNotFoundError(f"{lm}: language model / corpus file not found")
+        self.decoder = "beam" if lm is not None else decoder
+        self.lm = None
+        if lm is not None:
+            self.lm = CharNgramLM.load(lm) if str(lm).endswith(".gz") else CharNgramLM.from_files([lm])
+        self.beam_cfg = BeamConfig(beam=beam_width, lm_weight=lm_weight if lm is not None else 0.0)
 
         path = Path(model) if model else default_model_path()
         if not path.exists():
@@ -67,7 +82,7 @@ class CompactEngine:
         so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         try:
             self._session = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             raise ModelFormatError(f"{path}: not a loadable ONNX model ({str(err).splitlines()[0][:200]})") from None
         self.meta = _meta_of(self._session, path)
         self.charset = self.meta.charset_obj
@@ -89,8 +104,13 @@ class CompactEngine:
         return out
 
     def recognize(self, images: Sequence[np.ndarray]) -> list[LineResult]:
+        from odia_ocr.recognizer.beam import beam_decode
+
         results = []
         for lg in self.logits(images):
-            d = greedy_decode(lg[None], np.array([lg.shape[0]]), self.charset)[0]
+            if self.decoder == "beam":
+                d = beam_decode(lg, self.charset, self.lm, self.beam_cfg)
+            else:
+                d = greedy_decode(lg[None], np.array([lg.shape[0]]), self.charset)[0]
             results.append(LineResult(d.text, d.confidence))
         return results

@@ -12,7 +12,7 @@ from typing import Any
 
 from odia_ocr.engines.base import Recognizer
 
-__all__ = ["ENGINES", "create_engine", "UnknownEngineError"]
+__all__ = ["ENGINES", "UnknownEngineError", "create_engine"]
 
 #: name -> "module:Class"
 ENGINES: dict[str, str] = {

@@ -15,7 +15,7 @@ from rapidfuzz.distance import Levenshtein
 
 from odia_ocr.text import aksharas, canonicalize
 
-__all__ = ["ErrorCounts", "score_pair", "score_corpus", "collapse_whitespace", "page_text"]
+__all__ = ["ErrorCounts", "collapse_whitespace", "page_text", "score_corpus", "score_pair"]
 
 _WS = re.compile(r"\s+")
 

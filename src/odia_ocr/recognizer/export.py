@@ -12,7 +12,7 @@ from pathlib import Path
 
 from odia_ocr.recognizer.modelfile import META_KEY, ModelMeta, atomic_write_bytes
 
-__all__ = ["export_onnx", "quantize_int8", "embed_metadata"]
+__all__ = ["embed_metadata", "export_onnx", "quantize_int8"]
 
 
 def embed_metadata(onnx_path: str | Path, meta: ModelMeta) -> None:

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 import torch
 from torch import nn
 
-__all__ = ["CRNNConfig", "CRNN", "build_model"]
+__all__ = ["CRNN", "CRNNConfig", "build_model"]
 
 
 @dataclass(frozen=True)

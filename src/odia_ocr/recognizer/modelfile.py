@@ -16,7 +16,7 @@ from typing import Any
 
 from odia_ocr.text import CANONICALIZATION_ID, Charset
 
-__all__ = ["FORMAT_VERSION", "ModelMeta", "ModelFormatError", "atomic_write_bytes", "META_KEY"]
+__all__ = ["FORMAT_VERSION", "META_KEY", "ModelFormatError", "ModelMeta", "atomic_write_bytes"]
 
 #: Bump when a reader of the previous version could not use a new file.
 FORMAT_VERSION = 1

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-__all__ = ["prepare_line", "pad_batch", "MIN_WIDTH"]
+__all__ = ["MIN_WIDTH", "pad_batch", "prepare_line"]
 
 #: Narrower inputs are padded: the encoder downsamples width by 4 and CTC needs frames.
 MIN_WIDTH = 16

@@ -18,7 +18,7 @@ import numpy as np
 
 from odia_ocr.text import Charset, canonicalize, default_charset
 
-__all__ = ["TextSampler", "load_corpus_lines", "split_of", "read_wordlist"]
+__all__ = ["TextSampler", "load_corpus_lines", "read_wordlist", "split_of"]
 
 _ODIA_DIGITS = "୦୧୨୩୪୫୬୭୮୯"
 _PUNCT = [",", ".", "।", "?", "!", ":", ";", "-", "–", "(", ")", '"', "'", "“", "”", "‘", "’", "/", "%", "₹"]

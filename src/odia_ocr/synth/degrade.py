@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 import cv2
 import numpy as np
 
-__all__ = ["Degradation", "LEVELS", "sample_degradation", "degrade"]
+__all__ = ["LEVELS", "Degradation", "degrade", "sample_degradation"]
 
 LEVELS: dict[str, float] = {"clean": 0.0, "light": 0.35, "medium": 0.65, "strong": 1.0}
 

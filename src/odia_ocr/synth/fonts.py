@@ -15,7 +15,9 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-__all__ = ["DEFAULT_HELDOUT_FAMILIES", "SYSTEM_FONT_FILES", "FontSpec", "discover_fonts", "font_coverage", "split_fonts"]
+__all__ = [
+    "DEFAULT_HELDOUT_FAMILIES", "SYSTEM_FONT_FILES", "FontSpec", "discover_fonts", "font_coverage", "split_fonts",
+]
 
 #: Debian's Odia fonts (fonts-noto-core, fonts-lohit-orya, fonts-samyak-orya, fonts-orya-extra).
 SYSTEM_FONT_FILES: dict[str, tuple[str, str]] = {

@@ -16,7 +16,7 @@ from odia_ocr.synth.degrade import LEVELS, degrade, sample_degradation
 from odia_ocr.synth.fonts import FontSpec, font_coverage
 from odia_ocr.synth.render import LineRenderer
 
-__all__ = ["SynthLine", "LineSynthesizer"]
+__all__ = ["LineSynthesizer", "SynthLine"]
 
 
 @dataclass

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["canonicalize", "CANONICALIZATION_ID", "is_odia_mark"]
+__all__ = ["CANONICALIZATION_ID", "canonicalize", "is_odia_mark"]
 
 #: Stored in model metadata so a model says which text form it was trained on.
 CANONICALIZATION_ID = "odia-canonical-v1"

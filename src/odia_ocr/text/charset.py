@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from odia_ocr.text.canonical import canonicalize
 
-__all__ = ["Charset", "default_charset", "ODIA_CHARS"]
+__all__ = ["ODIA_CHARS", "Charset", "default_charset"]
 
 
 def _odia_block() -> list[str]:
@@ -30,14 +30,14 @@ def _odia_block() -> list[str]:
     return chars
 
 
-ODIA_CHARS: tuple[str, ...] = tuple(_odia_block()) + ("\u0964", "\u0965")
+ODIA_CHARS: tuple[str, ...] = (*_odia_block(), "\u0964", "\u0965")
 _ASCII = tuple(chr(c) for c in range(0x20, 0x7F) if chr(c) != "|")
 _SYMBOLS = tuple("₹%–—“”‘’…•°×÷€£©®™§¶·←→")
 
 
 def default_charset() -> Charset:
     """The charset of the built-in model: Odia block, danda, ASCII, common symbols."""
-    return Charset(tuple(dict.fromkeys(ODIA_CHARS + ("\u0b48", "\u0b4b", "\u0b4c") + _ASCII + _SYMBOLS)))
+    return Charset(tuple(dict.fromkeys((*ODIA_CHARS, "\u0b48", "\u0b4b", "\u0b4c", *_ASCII, *_SYMBOLS))))
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from safetensors.torch import save as st_save
 
 from odia_ocr.recognizer.modelfile import META_KEY, ModelMeta, atomic_write_bytes
 
-__all__ = ["TrainerState", "save_checkpoint", "load_checkpoint", "save_model_file", "load_model_weights"]
+__all__ = ["TrainerState", "load_checkpoint", "load_model_weights", "save_checkpoint", "save_model_file"]
 
 _STATE_KEY = "trainer_state"
 
@@ -80,7 +80,7 @@ def load_checkpoint(
     """Restore everything ``save_checkpoint`` wrote; returns the trainer state and metadata."""
     with safe_open(str(path), framework="pt") as f:
         header = f.metadata() or {}
-        tensors = {k: f.get_tensor(k) for k in f.keys()}  # noqa: SIM118 - safe_open has no iterator
+        tensors = {k: f.get_tensor(k) for k in f.keys()}
     if _STATE_KEY not in header:
         raise ValueError(f"{path}: not a training checkpoint (no trainer state); use it as --init weights instead")
     meta = ModelMeta.from_json(header[META_KEY], str(path))

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-__all__ = ["TrainConfig", "load_config", "apply_overrides"]
+__all__ = ["TrainConfig", "apply_overrides", "load_config"]
 
 
 @dataclass

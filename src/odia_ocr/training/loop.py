@@ -31,10 +31,16 @@ from odia_ocr.synth.fonts import discover_fonts, split_fonts
 from odia_ocr.synth.lines import LineSynthesizer
 from odia_ocr.text import Charset, default_charset
 from odia_ocr.training.batches import Batch, BatchMaker, LineSource, collate
-from odia_ocr.training.checkpoint import TrainerState, load_checkpoint, load_model_weights, save_checkpoint, save_model_file
+from odia_ocr.training.checkpoint import (
+    TrainerState,
+    load_checkpoint,
+    load_model_weights,
+    save_checkpoint,
+    save_model_file,
+)
 from odia_ocr.training.config import TrainConfig
 
-__all__ = ["train", "build_synthesizers", "lr_lambda"]
+__all__ = ["build_synthesizers", "lr_lambda", "train"]
 
 
 def lr_lambda(cfg: TrainConfig) -> Callable[[int], float]:
@@ -105,7 +111,9 @@ def validate(model: CRNN, batches: list[Batch], charset: Charset) -> dict[str, f
     return {"val_cer": total.cer, "val_wer": total.wer, "val_aer": total.aer}
 
 
-def _meta(cfg: TrainConfig, model_cfg: CRNNConfig, charset: Charset, data: dict[str, Any], metrics: dict[str, Any]) -> ModelMeta:
+def _meta(
+    cfg: TrainConfig, model_cfg: CRNNConfig, charset: Charset, data: dict[str, Any], metrics: dict[str, Any]
+) -> ModelMeta:
     return ModelMeta(
         charset=list(charset.chars),
         architecture=model_cfg.to_dict(),

@@ -1,0 +1,88 @@
+"""A character n-gram language model of canonical Odia text, for beam-search decoding.
+
+Interpolated absolute discounting over code points. It is small, builds from
+the corpora in a second or two, and needs nothing but the standard library.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+from odia_ocr.text import canonicalize
+
+__all__ = ["CharNgramLM"]
+
+_BOS = "\x02"
+
+
+class CharNgramLM:
+    """P(char | previous order-1 chars) with interpolated absolute discounting."""
+
+    def __init__(self, order: int = 5, discount: float = 0.75) -> None:
+        self.order = order
+        self.discount = discount
+        self.counts: dict[str, Counter[str]] = defaultdict(Counter)
+        self.vocab: set[str] = set()
+        self._cache: dict[tuple[str, str], float] = {}
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str], order: int = 5) -> CharNgramLM:
+        lm = cls(order)
+        for raw in texts:
+            text = canonicalize(raw)
+            if not text:
+                continue
+            padded = _BOS * (order - 1) + text
+            lm.vocab.update(text)
+            for i in range(order - 1, len(padded)):
+                ch = padded[i]
+                for k in range(order):
+                    lm.counts[padded[i - k : i]][ch] += 1
+        return lm
+
+    @classmethod
+    def from_files(cls, paths: Iterable[str | Path], order: int = 5) -> CharNgramLM:
+        lines: list[str] = []
+        for p in paths:
+            lines += Path(p).read_text(encoding="utf-8").splitlines()
+        return cls.from_texts(lines, order)
+
+    def logprob(self, context: str, ch: str) -> float:
+        """log P(ch | context); context is the text decoded so far (only its tail is used)."""
+        ctx = (_BOS * (self.order - 1) + context)[-(self.order - 1):] if self.order > 1 else ""
+        key = (ctx, ch)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        p = 1.0 / (len(self.vocab) + 1)  # uniform floor, also for unseen characters
+        for k in range(0, len(ctx) + 1):  # from the empty context up to the longest
+            c = self.counts.get(ctx[len(ctx) - k :])
+            if not c:
+                continue
+            total = sum(c.values())
+            types = len(c)
+            p = max(c.get(ch, 0) - self.discount, 0) / total + (self.discount * types / total) * p
+        lp = math.log(max(p, 1e-12))
+        if len(self._cache) < 2_000_000:
+            self._cache[key] = lp
+        return lp
+
+    def save(self, path: str | Path) -> None:
+        data = {"order": self.order, "discount": self.discount, "counts": {k: dict(v) for k, v in self.counts.items()}}
+        with gzip.open(path, "wt", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False)
+
+    @classmethod
+    def load(cls, path: str | Path) -> CharNgramLM:
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            data = json.load(f)
+        lm = cls(data["order"], data["discount"])
+        for k, v in data["counts"].items():
+            lm.counts[k] = Counter(v)
+            lm.vocab.update(v)
+        return lm

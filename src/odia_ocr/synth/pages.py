@@ -1,0 +1,335 @@
+"""Synthetic printed pages with known line boxes: columns, headers, titles, pictures, rules, page numbers.
+
+``PageSynthesizer.sample(key)`` is a pure function of its key, like the line
+synthesizer, so a benchmark page set can be rebuilt bit for bit. Every text
+line's ink box and text are recorded in reading order, which is what line
+detection and page-level CER are measured against. Geometric degradations
+(rotation, shear, perspective, clipping) are left out so the boxes stay true;
+skew is tested separately by rotating a page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from odia_ocr.synth.corpus import TextSampler
+from odia_ocr.synth.degrade import LEVELS, degrade, sample_degradation
+from odia_ocr.synth.fonts import FontSpec, font_coverage
+from odia_ocr.synth.render import LineRenderer
+
+__all__ = ["PageLine", "PageSynthesizer", "SynthPage", "write_page_dataset"]
+
+Box = tuple[int, int, int, int]
+_ODIA_DIGITS = "୦୧୨୩୪୫୬୭୮୯"
+
+
+@dataclass
+class PageLine:
+    """One text line of a page: its ink box, its text and what it is (body, header, title, caption, page-number)."""
+
+    box: Box
+    text: str
+    role: str = "body"
+
+
+@dataclass
+class SynthPage:
+    """A rendered page (uint8 grey), its lines in reading order and the parameters that made it."""
+
+    image: np.ndarray
+    lines: list[PageLine]
+    meta: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """Page text: the lines in reading order, one per row."""
+        return "\n".join(line.text for line in self.lines)
+
+
+@dataclass
+class _Style:
+    """What one page looks like; drawn once per page so all its lines agree."""
+
+    size: int
+    pitch: float
+    jitter: float
+    indent: float
+    justify: bool
+    paragraph_gap: float
+
+
+class _Canvas:
+    """An ink mask (ink = 255) that records the box and text of every line drawn on it."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.image = Image.new("L", (width, height), 0)
+        self.draw = ImageDraw.Draw(self.image)
+        self.lines: list[PageLine] = []
+
+    def line(
+        self, words: Sequence[str], x: float, baseline: float, font: ImageFont.FreeTypeFont, role: str, width: float = 0
+    ) -> None:
+        """Draw words from ``x`` on ``baseline``; with ``width`` > 0 the gaps stretch to fill it (justified)."""
+        lengths = [font.getlength(w) for w in words]
+        gap = font.getlength(" ")
+        if width > 0 and len(words) > 1:
+            gap = max(gap, (width - sum(lengths)) / (len(words) - 1))
+        boxes = []
+        for word, length in zip(words, lengths, strict=True):
+            self.draw.text((x, baseline), word, font=font, fill=255, anchor="ls")
+            b = font.getbbox(word, anchor="ls")
+            boxes.append((x + b[0], baseline + b[1], x + b[2], baseline + b[3]))
+            x += length + gap
+        box = (
+            int(np.floor(min(b[0] for b in boxes))), int(np.floor(min(b[1] for b in boxes))),
+            int(np.ceil(max(b[2] for b in boxes))), int(np.ceil(max(b[3] for b in boxes))),
+        )
+        self.lines.append(PageLine(box, " ".join(words), role))
+
+
+class PageSynthesizer:
+    """Lays out and renders whole pages; all randomness comes from the key's generator.
+
+    ``page_size`` is the pixel size of an A4 page at about 150 dpi; each page is
+    scaled by a random factor in ``scale`` so resolution and text size vary.
+    """
+
+    def __init__(
+        self,
+        fonts: Sequence[FontSpec],
+        texts: TextSampler,
+        page_size: tuple[int, int] = (1240, 1754),
+        sizes: tuple[int, int] = (18, 40),
+        scale: tuple[float, float] = (0.8, 1.3),
+    ) -> None:
+        if not fonts:
+            raise ValueError("no fonts to render with")
+        self.fonts = list(fonts)
+        self.texts = texts
+        self.page_size = page_size
+        self.sizes = sizes
+        self.scale = scale
+        self.renderer = LineRenderer()
+        self._coverage = {f.path: font_coverage(f.path) for f in self.fonts}
+
+    def sample(self, key: Sequence[int], level: str | None = None, font: FontSpec | None = None) -> SynthPage:
+        """Render the page identified by ``key``; ``level`` fixes a named degradation level."""
+        rng = np.random.default_rng(list(key))
+        font = font or self.fonts[int(rng.integers(len(self.fonts)))]
+        s = float(rng.uniform(*self.scale))
+        width, height = int(self.page_size[0] * s), int(self.page_size[1] * s)
+        size = int(rng.integers(self.sizes[0], self.sizes[1] + 1))
+        body = self.renderer.font(font, size)
+        ascent, descent = body.getmetrics()
+        ink_height = max(ascent, 0.95 * size) + max(descent, 0.35 * size)
+        style = _Style(
+            size=size,
+            pitch=ink_height * float(rng.uniform(1.0, 1.6)),
+            jitter=float(rng.choice([0.0, rng.uniform(0.02, 0.12)])),
+            indent=size * float(rng.choice([0.0, rng.uniform(1, 3)])),
+            justify=bool(rng.random() < 0.5),
+            paragraph_gap=ink_height * float(rng.choice([0.0, rng.uniform(0.3, 1.0)])),
+        )
+        canvas = _Canvas(width, height)
+        mx, my = width * float(rng.uniform(0.05, 0.1)), height * float(rng.uniform(0.04, 0.08))
+        left, right, top, bottom = mx, width - mx, my, height - my
+        meta: dict[str, object] = {"font": font.name, "size": size, "page_size": [width, height]}
+
+        if rng.random() < 0.6:  # running header, maybe with a rule under it
+            top = self._single_line(canvas, rng, font, int(size * rng.uniform(0.7, 0.9)), left, right, top, "header")
+            if rng.random() < 0.5:
+                t = int(rng.integers(1, 4))
+                canvas.draw.rectangle((left, top + size * 0.2, right, top + size * 0.2 + t - 1), fill=255)
+                top += size * 0.2 + t
+            top += size * 0.8
+        if rng.random() < 0.7:  # page number in the footer
+            bottom = self._page_number(canvas, rng, font, int(size * rng.uniform(0.7, 1.0)), left, right, bottom)
+            bottom -= size * 0.8
+        if rng.random() < 0.35:  # title across all columns
+            top = self._single_line(canvas, rng, font, int(size * rng.uniform(1.3, 1.8)), left, right, top, "title")
+            top += size * 0.8
+        columns = int(rng.choice([1, 2, 3], p=[0.55, 0.35, 0.1]))
+        if (columns == 3 and size > 28) or (right - left) / columns < 12 * size:
+            columns = 2 if (right - left) / 2 >= 12 * size else 1
+        gutter = size * float(rng.uniform(1.0, 2.5))
+        col_w = (right - left - gutter * (columns - 1)) / columns
+        picture_col = int(rng.integers(columns)) if rng.random() < 0.3 else -1
+        rule_between = rng.random() < 0.3
+        for c in range(columns):
+            x0 = left + c * (col_w + gutter)
+            if c and rule_between:
+                gx = int(x0 - gutter / 2)
+                canvas.draw.rectangle((gx, top, gx + int(rng.integers(0, 2)), bottom), fill=255)
+            self._column(canvas, rng, font, style, x0, x0 + col_w, top, bottom, c == picture_col)
+        meta.update(columns=columns, justified=style.justify, pitch=round(style.pitch, 1))
+
+        if level is None:
+            strength, level_name = float(rng.choice([0.0, rng.uniform(0, 0.5), rng.uniform(0.3, 1.0)])), "random"
+        else:
+            strength, level_name = LEVELS[level], level
+        d = dataclasses.replace(
+            sample_degradation(rng, strength), rotate_deg=0.0, shear=0.0, perspective=0.0, clip_top=0.0, clip_bottom=0.0
+        )
+        image = degrade(np.asarray(canvas.image), d, rng)
+        meta.update(level=level_name, strength=round(strength, 3))
+        lines = [ln for ln in canvas.lines if ln.text]
+        return SynthPage(image, lines, meta)
+
+    # -- text ---------------------------------------------------------------------------------------------------
+
+    def _words(self, rng: np.random.Generator, font: FontSpec, target_len: int) -> list[str]:
+        """Words of sampled text that ``font`` can draw, at least about ``target_len`` characters."""
+        cov = self._coverage[font.path]
+        words: list[str] = []
+        for _ in range(50):
+            if sum(len(w) + 1 for w in words) >= target_len:
+                break
+            text = self.texts.sample(rng, int(rng.integers(20, 120)))
+            words.extend(w for w in text.split() if all(ch in cov for ch in w))
+        return words or ["ଓଡ଼ିଆ"]
+
+    def _single_line(
+        self, canvas: _Canvas, rng: np.random.Generator, spec: FontSpec, size: int,
+        left: float, right: float, top: float, role: str,
+    ) -> float:
+        """A one-line header or title, aligned left, centre or right; returns the y below it."""
+        font = self.renderer.font(spec, size)
+        words = self._words(rng, spec, int(rng.integers(10, 40)))
+        words = _fit(words, font, right - left)
+        length = font.getlength(" ".join(words))
+        align = int(rng.integers(3))
+        x = left + (right - left - length) * align / 2
+        baseline = top + max(font.getmetrics()[0], size)
+        canvas.line(words, x, baseline, font, role)
+        return baseline + max(font.getmetrics()[1], 0.35 * size)
+
+    def _page_number(
+        self, canvas: _Canvas, rng: np.random.Generator, spec: FontSpec, size: int,
+        left: float, right: float, bottom: float,
+    ) -> float:
+        """A page number centred or at one side of the footer; returns the y above it."""
+        font = self.renderer.font(spec, size)
+        n = str(int(rng.integers(1, 400)))
+        if rng.random() < 0.5:
+            n = n.translate(str.maketrans("0123456789", _ODIA_DIGITS))
+        if rng.random() < 0.2:
+            n = f"- {n} -"
+        length = font.getlength(n)
+        x = left + (right - left - length) * int(rng.integers(3)) / 2
+        baseline = bottom - max(font.getmetrics()[1], 0.35 * size)
+        canvas.line(n.split(), x, baseline, font, "page-number")
+        return baseline - max(font.getmetrics()[0], size)
+
+    def _column(
+        self, canvas: _Canvas, rng: np.random.Generator, spec: FontSpec, style: _Style,
+        left: float, right: float, top: float, bottom: float, picture: bool,
+    ) -> None:
+        """Fill one column with paragraphs, and a picture with a caption when asked."""
+        font = self.renderer.font(spec, style.size)
+        ascent = max(font.getmetrics()[0], style.size)
+        picture_at = top + (bottom - top) * float(rng.uniform(0, 0.6)) if picture else None
+        y = top
+        while True:
+            if picture_at is not None and y >= picture_at:
+                y = self._picture(canvas, rng, spec, style, left, right, y, bottom)
+                picture_at = None
+            words = self._words(rng, spec, int(rng.integers(80, 600)))
+            rows = _break_lines(words, font, right - left, style.indent)
+            pitch = style.pitch * float(rng.uniform(0.95, 1.08))
+            for i, row in enumerate(rows):
+                if y + ascent + style.size * 0.5 > bottom:
+                    return
+                x = left + (style.indent if i == 0 else 0)
+                last = i == len(rows) - 1
+                width = right - x if style.justify and not last else 0
+                canvas.line(row, x, y + ascent, font, "body", width)
+                y += pitch * (1 + float(rng.uniform(-style.jitter, style.jitter)))
+            y += style.paragraph_gap
+
+    def _picture(
+        self, canvas: _Canvas, rng: np.random.Generator, spec: FontSpec, style: _Style,
+        left: float, right: float, top: float, bottom: float,
+    ) -> float:
+        """A grey photo-like box (smooth shading plus shapes) and maybe a caption; returns the y below."""
+        w = int(right - left)
+        h = int(min(w * rng.uniform(0.4, 0.8), (bottom - top) * 0.6))
+        if h < style.size * 2:
+            return top
+        coarse = rng.uniform(0, 1, (4, 4)).astype(np.float32)
+        shade = cv2.resize(coarse, (w, h), interpolation=cv2.INTER_CUBIC)
+        photo = Image.fromarray((np.clip(shade, 0, 1) * 200 + 20).astype(np.uint8))
+        draw = ImageDraw.Draw(photo)
+        for _ in range(int(rng.integers(2, 8))):
+            x0, y0 = int(rng.integers(0, w)), int(rng.integers(0, h))
+            x1, y1 = x0 + int(rng.integers(10, w // 2 + 11)), y0 + int(rng.integers(10, h // 2 + 11))
+            draw.ellipse((x0, y0, x1, y1), fill=int(rng.integers(0, 256)))
+        canvas.image.paste(photo, (int(left), int(top)))
+        y = top + h + style.size * 0.5
+        if rng.random() < 0.6:
+            size = int(style.size * rng.uniform(0.7, 0.9))
+            y = self._single_line(canvas, rng, spec, size, left, right, y, "caption")
+        return y + style.pitch
+
+
+def _fit(words: list[str], font: ImageFont.FreeTypeFont, width: float) -> list[str]:
+    """The leading words that fit in ``width`` (at least one)."""
+    out: list[str] = []
+    for w in words:
+        if out and font.getlength(" ".join([*out, w])) > width:
+            break
+        out.append(w)
+    return out
+
+
+def _break_lines(words: list[str], font: ImageFont.FreeTypeFont, width: float, indent: float) -> list[list[str]]:
+    """Greedy line breaking; a word wider than the column is dropped."""
+    space = font.getlength(" ")
+    rows: list[list[str]] = []
+    row: list[str] = []
+    used = indent
+    for w in words:
+        length = font.getlength(w)
+        if length > width - indent:
+            continue
+        if row and used + space + length > width:
+            rows.append(row)
+            row, used = [], 0.0
+        used += (space if row else 0) + length
+        row.append(w)
+    if row:
+        rows.append(row)
+    return rows
+
+
+def write_page_dataset(
+    out_dir: str | Path, pages: Iterable[tuple[str, SynthPage]], split: str, source: str = "synth-pages"
+) -> int:
+    """Write pages in the standard dataset format; returns how many were written.
+
+    ``out_dir`` gets ``images/<id>.png`` and ``manifest.jsonl`` with one object
+    per page: id, image, text (lines joined by newlines), source, split,
+    lines (box and text of each line, in reading order) and meta.
+    """
+    out = Path(out_dir)
+    (out / "images").mkdir(parents=True, exist_ok=True)
+    n = 0
+    with (out / "manifest.jsonl").open("a", encoding="utf-8") as manifest:
+        for page_id, page in pages:
+            rel = f"images/{page_id}.png"
+            Image.fromarray(page.image).save(out / rel, optimize=False, compress_level=1)
+            record = {
+                "id": page_id, "image": rel, "text": page.text, "source": source, "split": split,
+                "lines": [{"box": list(ln.box), "text": ln.text, "role": ln.role} for ln in page.lines],
+                "meta": page.meta,
+            }
+            manifest.write(json.dumps(record, ensure_ascii=False) + "\n")
+            n += 1
+    return n

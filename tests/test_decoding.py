@@ -1,0 +1,59 @@
+"""CTC decoding: greedy, beam search and the character language model."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from odia_ocr.recognizer.beam import BeamConfig, beam_decode
+from odia_ocr.recognizer.decode import greedy_decode
+from odia_ocr.recognizer.lm import CharNgramLM
+from odia_ocr.text import Charset
+
+CS = Charset(tuple("କଖଗ "))
+
+
+def frames(*rows: dict[int, float]) -> np.ndarray:
+    """Logits whose softmax puts the given probabilities on class indices (rest shared by the others)."""
+    out = np.full((len(rows), CS.num_classes), 1e-6)
+    for t, row in enumerate(rows):
+        for c, p in row.items():
+            out[t, c] = p
+    return np.log(out / out.sum(1, keepdims=True))
+
+
+K, KH, G, BLANK = 1, 2, 3, 0
+
+
+def test_greedy_collapses_repeats_and_blanks() -> None:
+    lg = frames({K: 0.9}, {K: 0.9}, {BLANK: 0.9}, {K: 0.9}, {G: 0.9})
+    d = greedy_decode(lg[None], np.array([5]), CS)[0]
+    assert d.text == "କକଗ"
+    assert 0.8 < d.confidence <= 1.0
+
+
+def test_beam_without_lm_agrees_with_greedy_on_clear_input() -> None:
+    lg = frames({K: 0.95}, {BLANK: 0.95}, {G: 0.95}, {KH: 0.95})
+    assert beam_decode(lg, CS).text == greedy_decode(lg[None], np.array([4]), CS)[0].text == "କଗଖ"
+
+
+def test_lm_resolves_ambiguity_but_not_clear_print() -> None:
+    lm = CharNgramLM.from_texts(["କଗ"] * 50, order=3)
+    ambiguous = frames({K: 0.99}, {G: 0.5, KH: 0.5})  # second glyph could be ଗ or ଖ
+    cfg = BeamConfig(lm_weight=1.0, insertion_bonus=0.0)
+    assert beam_decode(ambiguous, CS, lm, cfg).text == "କଗ"
+    clear = frames({K: 0.99}, {KH: 0.9995})  # clearly ଖ: the LM's favourite ଗ is below the prune floor
+    assert beam_decode(clear, CS, lm, cfg).text == "କଖ"
+
+
+def test_lm_probabilities_normalize() -> None:
+    lm = CharNgramLM.from_texts(["କଖଗ କଗ", "ଗଗକ"], order=3)
+    total = sum(np.exp(lm.logprob("କ", ch)) for ch in sorted(lm.vocab))
+    assert 0.9 < total <= 1.0 + 1e-6
+    assert lm.logprob("କ", "ଗ") > lm.logprob("କ", " ")
+
+
+def test_lm_save_load_roundtrip(tmp_path) -> None:
+    lm = CharNgramLM.from_texts(["କଖଗ କଗ"], order=3)
+    lm.save(tmp_path / "x.lm.json.gz")
+    back = CharNgramLM.load(tmp_path / "x.lm.json.gz")
+    assert back.logprob("କ", "ଖ") == lm.logprob("କ", "ଖ")
