@@ -1,0 +1,133 @@
+"""Synthetic rendering: shaping correctness, determinism, degradation, dataset writing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from odia_ocr.synth.corpus import TextSampler, load_corpus_lines, split_of
+from odia_ocr.synth.degrade import LEVELS, degrade, sample_degradation
+from odia_ocr.synth.fonts import discover_fonts, split_fonts
+from odia_ocr.synth.lines import LineSynthesizer
+from odia_ocr.synth.render import LineRenderer
+
+
+@pytest.fixture(scope="module")
+def fonts(shared_data):
+    return discover_fonts([shared_data / "fonts"])
+
+
+def _font(fonts, family: str):
+    return next(f for f in fonts if f.family == family)
+
+
+@pytest.mark.parametrize("family", ["noto-sans-oriya", "noto-serif-oriya", "anek-odia", "lohit-odia", "samyak-oriya"])
+@pytest.mark.parametrize("conjunct", ["କ୍ଷ", "ଷ୍ଟ୍ର", "ଶ୍ରୀ", "ନ୍ତ୍ର"])
+def test_conjuncts_form(fonts, family: str, conjunct: str) -> None:
+    """A shaped conjunct differs from the same letters with an explicit (ZWNJ-forced) virama, and is narrower."""
+    r = LineRenderer()
+    font = _font(fonts, family)
+    shaped = r.render(conjunct, font, 40)
+    explicit = r.render(conjunct.replace("୍", "୍\u200c"), font, 40)
+    assert shaped.shape != explicit.shape or not np.array_equal(shaped, explicit)
+    assert shaped.shape[1] < explicit.shape[1]
+
+
+def test_two_part_vowel_wraps_consonant(fonts) -> None:
+    """େ of କୋ is drawn left of the consonant: the ink starts further left than କ alone... in the same box."""
+    r = LineRenderer()
+    font = _font(fonts, "noto-sans-oriya")
+    ko, ka = r.render("କୋ", font, 40), r.render("କ", font, 40)
+    assert ko.shape[1] > ka.shape[1] * 1.5
+
+
+def test_font_discovery_and_heldout_split(fonts) -> None:
+    families = {f.family for f in fonts}
+    assert {"noto-sans-oriya", "noto-serif-oriya", "anek-odia"} <= families
+    assert all("freeserif" not in f.path.lower() for f in fonts)
+    train, held = split_fonts(fonts)
+    assert held and all(f.family == "lohit-odia" for f in held)
+    assert not {f.family for f in train} & {f.family for f in held}
+    assert all(f.license != "unknown" for f in fonts)
+    variable = [f for f in fonts if f.axes]
+    assert variable, "variable fonts should expand to named instances"
+
+
+def test_variable_font_instances_render_differently(fonts) -> None:
+    r = LineRenderer()
+    anek = [f for f in fonts if f.family == "anek-odia"]
+    light = next(f for f in anek if f.style == "var-Light")
+    bold = next(f for f in anek if f.style == "var-Bold")
+    a, b = r.render("ଓଡ଼ିଆ", light, 40), r.render("ଓଡ଼ିଆ", bold, 40)
+    assert b.astype(float).sum() > a.astype(float).sum() * 1.2  # more ink when bolder
+
+
+def test_sampling_is_deterministic(fonts, shared_data) -> None:
+    sents = load_corpus_lines([shared_data / "corpora" / "ud-odia-odtb.txt"])
+    syn = LineSynthesizer(fonts, TextSampler(sents, ["ଓଡ଼ିଆ", "ଭାଷା"]))
+    a, b = syn.sample([5, 17]), syn.sample([5, 17])
+    assert a.text == b.text and a.font == b.font and np.array_equal(a.image, b.image)
+    c = syn.sample([5, 18])
+    assert (c.text, c.font) != (a.text, a.font) or not np.array_equal(c.image, a.image)
+
+
+def test_fonts_cover_their_text(fonts) -> None:
+    """Latin text never goes to a font without Latin glyphs (utkal has none): no tofu in training data."""
+    syn = LineSynthesizer(fonts, TextSampler(["ABC xyz 123"], [], p_sentence=1.0))
+    for i in range(30):
+        s = syn.sample([1, i], text="ABC xyz 123")
+        font = next(f for f in fonts if f.name == s.font)
+        assert syn.covers(font, s.text)
+
+
+def test_degradation_levels_increase_damage(fonts) -> None:
+    r = LineRenderer()
+    mask = r.render("ଓଡ଼ିଆ ଭାଷା ଏକ ପ୍ରାଚୀନ ଭାଷା", _font(fonts, "noto-serif-oriya"), 32)
+    clean = degrade(mask, sample_degradation(np.random.default_rng(0), LEVELS["clean"]), np.random.default_rng(0))
+    assert np.array_equal(clean, 255 - mask)  # clean = black ink on white, nothing else
+    diffs = []
+    for level in ("light", "strong"):
+        errs = []
+        for seed in range(12):
+            rng = np.random.default_rng(seed)
+            img = degrade(mask, sample_degradation(rng, LEVELS[level]), rng)
+            img = cv2.resize(img, clean.shape[::-1], interpolation=cv2.INTER_AREA)  # geometry changes the size
+            errs.append(np.abs(img.astype(float) - clean).mean())
+        diffs.append(np.mean(errs))
+    assert diffs[0] < diffs[1]
+
+
+def test_corpus_split_is_stable_and_disjoint(shared_data) -> None:
+    lines = load_corpus_lines([shared_data / "corpora" / "common-voice-or.txt"])
+    splits = [split_of(s) for s in lines]
+    assert splits == [split_of(s) for s in lines]
+    assert {"train", "val", "test"} <= set(splits)
+    assert 0.02 < splits.count("test") / len(splits) < 0.08
+
+
+def test_synth_cli_writes_standard_dataset(tmp_path: Path, tiny_corpus: Path) -> None:
+    from odia_ocr.cli.main import main
+
+    out = tmp_path / "ds"
+    args = ["synth", "--out", str(out), "--count", "12", "--corpus", str(tiny_corpus), "--seed", "4", "--workers", "1",
+            "--only-family", "noto-sans-oriya-2.000", "--level", "medium"]
+    assert main(args) == 0
+    rows = [json.loads(x) for x in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 12
+    assert all((out / r["image"]).is_file() and r["text"] and r["level"] == "medium" for r in rows)
+    again = tmp_path / "ds2"
+    assert main([*args[:2], str(again), *args[3:]]) == 0
+    assert (again / "manifest.jsonl").read_text() == (out / "manifest.jsonl").read_text()
+    assert (again / rows[5]["image"]).read_bytes() == (out / rows[5]["image"]).read_bytes()
+
+
+def test_synth_cli_bad_input(tmp_path: Path, capsys) -> None:
+    from odia_ocr.cli.main import main
+
+    assert main(["synth", "--out", str(tmp_path / "x"), "--corpus", str(tmp_path / "missing.txt")]) == 2
+    err = capsys.readouterr().err
+    assert "missing.txt: file not found" in err and len(err.strip().splitlines()) == 1
