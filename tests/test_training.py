@@ -74,6 +74,28 @@ def test_resume_after_kill_matches_uninterrupted_run(tmp_path: Path, tiny_corpus
     assert {v["step"]: v["val_cer"] for v in va} == {v["step"]: v["val_cer"] for v in vb}
 
 
+def test_sigterm_saves_checkpoint_at_step_boundary(tmp_path: Path, tiny_corpus: Path) -> None:
+    from safetensors import safe_open
+
+    out = tmp_path / "run"
+    cfg = tiny_config(out, tiny_corpus, 10_000)
+    cfg.ckpt_every, cfg.num_workers = 10_000, 1  # only the signal handler can write a checkpoint
+    cfg_path = tmp_path / "c.json"
+    cfg_path.write_text(json.dumps(cfg.to_dict()))
+    proc = subprocess.Popen([sys.executable, "-m", "odia_ocr", "train", "--config", str(cfg_path), "--no-progress"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and not (out / "log.jsonl").exists():
+        time.sleep(0.1)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGTERM)
+    err, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    with safe_open(str(out / "last.safetensors"), framework="pt") as f:
+        step = json.loads(f.metadata()["trainer_state"])["trainer"]["step"]
+    assert step > 0 and f"stopped by signal at step {step}" in err
+
+
 def test_best_model_file_and_metadata(tmp_path: Path, tiny_corpus: Path) -> None:
     from odia_ocr.training.checkpoint import load_model_weights
     from odia_ocr.training.loop import train

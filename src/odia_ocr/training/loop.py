@@ -43,6 +43,12 @@ from odia_ocr.training.config import TrainConfig
 __all__ = ["build_synthesizers", "lr_lambda", "train"]
 
 
+def _ignore_signals(worker_id: int) -> None:
+    """Render workers leave Ctrl-C/SIGTERM to the main process, which stops them after checkpointing."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
 def lr_lambda(cfg: TrainConfig) -> Callable[[int], float]:
     """Linear warm-up, then cosine decay to ``min_lr_ratio`` at ``max_steps``."""
 
@@ -124,10 +130,6 @@ def _meta(
     )
 
 
-class _Stop(Exception):
-    pass
-
-
 def train(
     cfg: TrainConfig,
     resume: bool = False,
@@ -170,6 +172,7 @@ def train(
     loader = DataLoader(
         maker, batch_size=None, sampler=range(state.step, cfg.max_steps), num_workers=cfg.num_workers,
         prefetch_factor=4 if cfg.num_workers else None, generator=torch.Generator().manual_seed(cfg.seed),
+        worker_init_fn=_ignore_signals,
     )
     val_batches = _validation_batches(cfg, val_syn, charset)
     ctc = torch.nn.CTCLoss(blank=0, zero_infinity=True)
@@ -180,14 +183,27 @@ def train(
     def checkpoint() -> None:
         save_checkpoint(last, model, optimizer, scheduler, state, meta)
 
-    def on_term(signum: int, frame: object) -> None:
-        raise _Stop()
+    # Signals only set a flag; the loop stops at the next step boundary, where model, optimizer and
+    # data position agree, so the checkpoint written on the way out is exact.
+    stop: list[int] = []
 
-    old_handler = signal.signal(signal.SIGTERM, on_term)
+    def on_signal(signum: int, frame: object) -> None:
+        stop.append(signum)
+
+    old_handlers = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     bar = tqdm(total=cfg.max_steps, initial=state.step, disable=not progress, dynamic_ncols=True, smoothing=0.05)
     t_last, lines_since, loss_ema = time.time(), 0, None
+    batches = iter(loader)
     try:
-        for batch in loader:
+        while state.step < cfg.max_steps and not stop:
+            try:
+                batch = next(batches)
+            except StopIteration:
+                break
+            except RuntimeError as err:  # a render worker died (e.g. killed): keep what we have
+                tqdm.write(f"data worker failed at step {state.step} ({err}); saving checkpoint")
+                checkpoint()
+                raise SystemExit(1) from None
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
                 logits = model(batch.images)
             logp = logits.float().log_softmax(-1).transpose(0, 1)
@@ -225,18 +241,17 @@ def train(
                            f"{' (best)' if improved else ''}")
                 if cfg.patience and state.bad_validations >= cfg.patience:
                     tqdm.write(f"early stop: no improvement in {cfg.patience} validations")
-                    checkpoint()
                     break
             if state.step % cfg.ckpt_every == 0:
                 checkpoint()
-    except (KeyboardInterrupt, _Stop):
-        tqdm.write(f"interrupted at step {state.step}; saving checkpoint")
-        checkpoint()
-        raise SystemExit(130) from None
     finally:
-        signal.signal(signal.SIGTERM, old_handler)
+        for sig, handler in old_handlers.items():
+            signal.signal(sig, handler)
         bar.close()
         log.close()
-    if state.step % cfg.ckpt_every:
+    if stop:
         checkpoint()
+        tqdm.write(f"stopped by signal at step {state.step}; checkpoint saved to {last}")
+        raise SystemExit(130)
+    checkpoint()
     return state
