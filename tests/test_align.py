@@ -35,6 +35,8 @@ def test_views() -> None:
     assert inline_diff("abc", "ac", unit="char") == "a[-b-]c"
     assert inline_diff("ac", "abc", unit="char") == "a{+b+}c"
     assert diff_view("ab cd", "ab d", unit="char") == "ref: ab [-c-]d\nhyp: ab {++}d"
+    assert diff_view("abcd", "axd", unit="char") == "ref: a[-bc-]d\nhyp: a{+x+}d"  # one stretch, not two
+    assert inline_diff("abcd", "axd", unit="char") == "a[-bc-]{+x+}d"
     assert diff_view("ଆଜି ଭଲ", "ଆଜୀ ଭଲ") == "ref: ଆ[-ଜି-] ଭଲ\nhyp: ଆ{+ଜୀ+} ଭଲ"  # whole aksharas
 
 

@@ -49,12 +49,17 @@ def run(args: argparse.Namespace) -> int:
 
     from odia_ocr.data import open_dataset
     from odia_ocr.engines.registry import UnknownEngineError, create_engine
-    from odia_ocr.evaluation import build_report, evaluate, render_markdown, write_report
+    from odia_ocr.evaluation import BadSample, build_report, evaluate, render_markdown, write_report
 
     try:
         dataset = open_dataset(args.data, image_col=args.image_col, text_col=args.text_col, split=args.split)
     except (OSError, ValueError, KeyError) as err:
         raise CliError(f"cannot open dataset {args.data}: {err}") from None
+    # Items the reader already left out (missing image file, empty label...) count as bad samples too.
+    left_out = [BadSample(p.item, p.reason + (f" ({p.detail})" if p.detail else ""))
+                for p in getattr(dataset, "problems", ())]
+    for b in left_out:
+        report_problem(f"{b.id}: {b.error}")
     options: dict[str, object] = {"batch_size": args.batch_size}
     if args.model:
         options["model"] = args.model
@@ -68,13 +73,11 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"engine {args.engine!r} cannot read whole pages; drop --page or pick another engine")
 
     samples = islice(dataset, args.limit) if args.limit else dataset
-    try:
-        total = min(len(dataset), args.limit or len(dataset))
-    except TypeError:
-        total = args.limit
+    total = min(len(dataset), args.limit or len(dataset))
     with tqdm(total=total, unit="page" if args.page else "line", disable=None, leave=False) as bar:
         result = evaluate(engine, samples, page_mode=args.page, batch_size=args.batch_size,
                           on_problem=report_problem, on_progress=lambda n: bar.update(n - bar.n))
+    result.bad[:0] = left_out
     if not result.results:
         raise CliError(f"nothing could be evaluated ({len(result.bad)} bad samples)")
     info = {"data": str(args.data), "split": args.split, "model": args.model}

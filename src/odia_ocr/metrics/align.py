@@ -55,6 +55,19 @@ def align(reference: str, prediction: str, unit: Unit = "char", page_mode: bool 
     ]
 
 
+def _spans(edits: list[Edit]) -> list[Edit]:
+    """Adjacent non-equal edits joined into one, so a view marks one stretch rather than ``[-a-][-b-]``."""
+    out: list[Edit] = []
+    for e in edits:
+        if out and e.op != "equal" and out[-1].op != "equal":
+            last = out[-1]
+            op = "replace" if (last.ref or e.ref) and (last.hyp or e.hyp) else last.op
+            out[-1] = Edit(op, last.ref + e.ref, last.hyp + e.hyp)
+        else:
+            out.append(e)
+    return out
+
+
 def visible(text: str) -> str:
     """``text`` made readable on its own: a leading combining sign gets a dotted circle, spaces a '␣'."""
     if not text:
@@ -66,7 +79,7 @@ def visible(text: str) -> str:
 def inline_diff(reference: str, prediction: str, unit: Unit = "akshara", page_mode: bool = False) -> str:
     """One line in wdiff style: shared text plain, ``[-reference-]`` and ``{+prediction+}`` where they differ."""
     out = []
-    for e in align(reference, prediction, unit, page_mode):
+    for e in _spans(align(reference, prediction, unit, page_mode)):
         if e.op == "equal":
             out.append(e.ref)
         else:
@@ -78,7 +91,7 @@ def diff_view(reference: str, prediction: str, unit: Unit = "akshara", page_mode
     """Two lines, ``ref:`` with ``[-…-]`` around what was missed and ``hyp:`` with ``{+…+}`` around what
     was read instead; an empty marker (``[--]`` or ``{++}``) shows where the other side has extra text."""
     ref_parts, hyp_parts = [], []
-    for e in align(reference, prediction, unit, page_mode):
+    for e in _spans(align(reference, prediction, unit, page_mode)):
         if e.op == "equal":
             ref_parts.append(e.ref)
             hyp_parts.append(e.hyp)
