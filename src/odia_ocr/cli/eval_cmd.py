@@ -25,7 +25,8 @@ def _positive(value: str) -> int:
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--engine", default="default", help="engine name (tesseract, tesseract-script, compact, ...)")
+    parser.add_argument("--engine", default="default",
+                        help="engine: default (the bundled compact model), tesseract, tesseract-script, ...")
     parser.add_argument("--data", required=True, metavar="PATH",
                         help="dataset: a standard-format folder (manifest.jsonl), or what `odia-ocr data` accepts")
     parser.add_argument("--model", metavar="PATH", help="model for the engine (default: the engine's own)")
@@ -39,8 +40,10 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="images are whole pages: the engine reads pages, whitespace is collapsed for scoring")
     parser.add_argument("--limit", type=_positive, metavar="N", help="evaluate only the first N samples")
     parser.add_argument("--out", metavar="DIR", help="write report.md, report.json and predictions.jsonl here")
-    parser.add_argument("--batch-size", type=_positive, default=16, help="line images per engine call (default 16)")
-    parser.add_argument("--worst", type=int, default=20, metavar="N", help="worst samples shown in the report")
+    parser.add_argument("--batch-size", type=_positive, default=16, metavar="N",
+                        help="line images per engine call (default 16)")
+    parser.add_argument("--worst", type=int, default=20, metavar="N",
+                        help="worst samples shown in the report (default 20)")
     parser.set_defaults(func=run)
 
 
