@@ -131,3 +131,15 @@ def test_synth_cli_bad_input(tmp_path: Path, capsys) -> None:
     assert main(["synth", "--out", str(tmp_path / "x"), "--corpus", str(tmp_path / "missing.txt")]) == 2
     err = capsys.readouterr().err
     assert "missing.txt: file not found" in err and len(err.strip().splitlines()) == 1
+
+
+def test_erosion_never_erases_thin_text(fonts) -> None:
+    """Thin fonts at small sizes keep most of their ink through the strongest degradations."""
+    from odia_ocr.synth.degrade import Degradation
+
+    r = LineRenderer()
+    thin = next(f for f in fonts if f.style == "ExtraCondensedThin")
+    mask = r.render("ଓଡ଼ିଆ ଭାଷା", thin, 18)
+    out = degrade(mask, Degradation(morph=-2), np.random.default_rng(0))
+    ink_before, ink_after = (mask > 127).sum(), (out < 128).sum()
+    assert ink_after >= 0.5 * ink_before

@@ -8,12 +8,15 @@ training draws strengths across and beyond them.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import cv2
 import numpy as np
 
 __all__ = ["LEVELS", "Degradation", "degrade", "sample_degradation"]
+
+#: Erosion is skipped where it would keep less than this share of the ink.
+_MIN_INK_KEPT = 0.6
 
 LEVELS: dict[str, float] = {"clean": 0.0, "light": 0.35, "medium": 0.65, "strong": 1.0}
 
@@ -57,7 +60,8 @@ def sample_degradation(rng: np.random.Generator, strength: float) -> Degradation
     ink = int(rng.uniform(0, 60 + 60 * s))
     if paper - ink < 60:
         ink = max(0, paper - 60)
-    return Degradation(
+    contrast = paper - ink  # noise and texture stay well below it, or text becomes invisible
+    d = Degradation(
         ink=ink,
         paper=paper,
         invert=maybe(0.08 * s),
@@ -76,6 +80,7 @@ def sample_degradation(rng: np.random.Generator, strength: float) -> Degradation
         clip_top=float(rng.uniform(0, 0.09 * s)) if maybe(0.25 * s) else 0.0,
         clip_bottom=float(rng.uniform(0, 0.09 * s)) if maybe(0.25 * s) else 0.0,
     )
+    return replace(d, noise_sigma=min(d.noise_sigma, contrast / 4), texture=min(d.texture, contrast / 3))
 
 
 def _smooth_field(rng: np.random.Generator, h: int, w: int, cells: int = 4) -> np.ndarray:
@@ -88,9 +93,14 @@ def degrade(mask: np.ndarray, d: Degradation, rng: np.random.Generator) -> np.nd
     """Turn an ink mask (uint8, ink = 255) into a grey image (dark ink on light paper unless inverted)."""
     m = mask
     h, w = m.shape
-    if d.morph:
-        k = np.ones((abs(d.morph) + 1, abs(d.morph) + 1), np.uint8)
-        m = cv2.dilate(m, k) if d.morph > 0 else cv2.erode(m, k)
+    if d.morph > 0:
+        m = cv2.dilate(m, np.ones((d.morph + 1, d.morph + 1), np.uint8))
+    elif d.morph < 0:
+        # Strokes of small or thin fonts are ~2 px wide: erode gently, and not at all where the
+        # text would lose much of its ink (a blank image with a label teaches nothing).
+        eroded = cv2.erode(m, np.ones((2, 2), np.uint8))
+        if eroded.sum(dtype=np.int64) >= _MIN_INK_KEPT * m.sum(dtype=np.int64):
+            m = eroded
     if d.rotate_deg or d.shear or d.perspective:
         src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
         j = d.perspective * h
@@ -122,8 +132,16 @@ def degrade(mask: np.ndarray, d: Degradation, rng: np.random.Generator) -> np.nd
         img[spots] = rng.choice([0.0, 255.0], int(spots.sum()))
     out = np.clip(img, 0, 255).astype(np.uint8)
     if d.binarize:
-        thr = int(np.clip((int(d.paper) + d.ink) / 2 + rng.normal(0, 20), 20, 235))
-        out = np.where(out > thr, 255, 0).astype(np.uint8)
+        # Scanner-style binarization: Otsu's global threshold, jittered, or a local (adaptive)
+        # one under uneven light, where a global threshold would turn shadows into blobs.
+        if d.lighting > 20:
+            block = max(3, (h // 2) * 2 + 1)
+            out = cv2.adaptiveThreshold(out, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, block,
+                                        float(rng.uniform(5, 15)))
+        else:
+            otsu, _ = cv2.threshold(out, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+            thr = float(np.clip(otsu + rng.normal(0, 8), 10, 245))
+            out = np.where(out > thr, 255, 0).astype(np.uint8)
     if d.invert:
         out = 255 - out
     if d.jpeg_quality:

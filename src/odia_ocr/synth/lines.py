@@ -11,12 +11,23 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from odia_ocr.recognizer.preprocess import prepare_line
 from odia_ocr.synth.corpus import TextSampler
 from odia_ocr.synth.degrade import LEVELS, degrade, sample_degradation
 from odia_ocr.synth.fonts import FontSpec, font_coverage
 from odia_ocr.synth.render import LineRenderer
 
-__all__ = ["LineSynthesizer", "SynthLine"]
+__all__ = ["LineSynthesizer", "SynthLine", "legible"]
+
+
+def legible(mask: np.ndarray, image: np.ndarray, height: int = 32) -> bool:
+    """Whether a degraded line still shows roughly the ink of its clean render, at model resolution.
+
+    Too little ink means the text was erased; far too much means it drowned in blobs or noise.
+    """
+    clean = (prepare_line(255 - mask, height) > 0.5).sum()
+    seen = (prepare_line(image, height) > 0.5).sum()
+    return bool(0.35 * clean <= seen <= 3.5 * clean)
 
 
 @dataclass
@@ -87,6 +98,10 @@ class LineSynthesizer:
         else:
             strength, level_name = LEVELS[level], level
         mask = self.renderer.render(text, font, size, spacing)
-        d = sample_degradation(rng, strength)
-        img = degrade(mask, d, rng)
+        img = degrade(mask, sample_degradation(rng, strength), rng)
+        for _ in range(3):  # rare parameter mixes leave the text illegible: redraw milder
+            if legible(mask, img):
+                break
+            strength *= 0.5
+            img = degrade(mask, sample_degradation(rng, strength), rng)
         return SynthLine(img, text, font.name, level_name, size, {"strength": strength, "letter_spacing": spacing})

@@ -333,3 +333,29 @@ def write_page_dataset(
             manifest.write(json.dumps(record, ensure_ascii=False) + "\n")
             n += 1
     return n
+
+
+def write_pages(
+    fonts: Sequence[FontSpec],
+    sentences: Sequence[str],
+    out_dir: str | Path,
+    count: int,
+    seed: int = 0,
+    level: str | None = "random",
+    source: str = "synth-pages",
+    split: str = "train",
+    words: Sequence[str] = (),
+) -> int:
+    """Render ``count`` pages (page ``i`` from key ``(seed, i)``) into a fresh standard-format dataset.
+
+    ``level`` is a named degradation level, or "random"/None for strengths
+    drawn per page. Returns the number of pages written.
+    """
+    out = Path(out_dir)
+    manifest = out / "manifest.jsonl"
+    if manifest.exists():
+        manifest.unlink()
+    synth = PageSynthesizer(fonts, TextSampler(list(sentences), list(words)))
+    fixed = None if level in (None, "random") else level
+    pages = ((f"page-{seed}-{i:05d}", synth.sample((seed, i), level=fixed)) for i in range(count))
+    return write_page_dataset(out, pages, split, source)
