@@ -100,6 +100,7 @@ class PageSynthesizer:
 
     ``page_size`` is the pixel size of an A4 page at about 150 dpi; each page is
     scaled by a random factor in ``scale`` so resolution and text size vary.
+    ``column_weights`` are the odds of one, two and three columns.
     """
 
     def __init__(
@@ -109,6 +110,7 @@ class PageSynthesizer:
         page_size: tuple[int, int] = (1240, 1754),
         sizes: tuple[int, int] = (18, 40),
         scale: tuple[float, float] = (0.8, 1.3),
+        column_weights: tuple[float, float, float] = (0.55, 0.35, 0.1),
     ) -> None:
         if not fonts:
             raise ValueError("no fonts to render with")
@@ -117,6 +119,7 @@ class PageSynthesizer:
         self.page_size = page_size
         self.sizes = sizes
         self.scale = scale
+        self.column_weights = np.asarray(column_weights, np.float64) / sum(column_weights)
         self.renderer = LineRenderer()
         self._coverage = {f.path: font_coverage(f.path) for f in self.fonts}
 
@@ -156,7 +159,7 @@ class PageSynthesizer:
         if rng.random() < 0.35:  # title across all columns
             top = self._single_line(canvas, rng, font, int(size * rng.uniform(1.3, 1.8)), left, right, top, "title")
             top += size * 0.8
-        columns = int(rng.choice([1, 2, 3], p=[0.55, 0.35, 0.1]))
+        columns = int(rng.choice([1, 2, 3], p=self.column_weights))
         if (columns == 3 and size > 28) or (right - left) / columns < 12 * size:
             columns = 2 if (right - left) / 2 >= 12 * size else 1
         gutter = size * float(rng.uniform(1.0, 2.5))

@@ -1,0 +1,262 @@
+"""Page layout from line boxes: segments joined into rows, rows into blocks, blocks into reading order.
+
+Works on boxes only, so it serves every line detector. Columns are found
+from whitespace, not assumed: a gap inside a row is a column gutter when a
+vertical channel of white runs through the neighbouring rows at that place,
+and a word gap (however wide, in justified text) otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from odia_ocr.pages.boxes import Box, union_box
+
+__all__ = ["LayoutOptions", "analyze_layout", "find_blocks", "group_rows", "order_blocks"]
+
+
+@dataclass(frozen=True)
+class LayoutOptions:
+    """Thresholds of layout analysis, in units of line height.
+
+    ``word_gap``: gaps up to this always join segments of one row.
+    ``gutter_rows``: a wider gap is a column gutter when a white channel
+    through it passes at least this many line heights of text rows above
+    and below.
+    ``block_gap``: extra vertical space, beyond the page's usual line gap,
+    that starts a new block.
+    """
+
+    word_gap: float = 0.3
+    gutter_rows: float = 8.0
+    block_gap: float = 0.6
+
+
+def _v_overlap(a: Sequence[int], b: Sequence[int]) -> int:
+    return min(a[3], b[3]) - max(a[1], b[1])
+
+
+def _h_overlap(a: Sequence[int], b: Sequence[int]) -> int:
+    return min(a[2], b[2]) - max(a[0], b[0])
+
+
+class _Coverage:
+    """A quarter-resolution map of where boxes are, for white-channel tests."""
+
+    def __init__(self, boxes: Sequence[Box], scale: int = 4) -> None:
+        self.scale = scale
+        w = max(b[2] for b in boxes) // scale + 2
+        h = max(b[3] for b in boxes) // scale + 2
+        self.map = np.zeros((h, w), bool)
+        for x0, y0, x1, y1 in boxes:
+            self.map[y0 // scale : -(-y1 // scale), x0 // scale : -(-x1 // scale)] = True
+
+    def channel(self, a: Box, b: Box) -> float:
+        """Text rows, in pixels, that a white channel through the gap between ``a`` and ``b`` passes.
+
+        For each x inside the gap, white is followed up from the row's top and
+        down from its bottom until it meets a box; only rows that hold text
+        between ``a``'s left and ``b``'s right count, so margins and the space
+        between lines add nothing. The best x counts.
+        """
+        s, m = self.scale, self.map
+        cols = m[:, a[2] // s + 1 : max(a[2] // s + 2, b[0] // s)]
+        text_rows = m[:, a[0] // s : -(-b[2] // s)].any(axis=1)
+        top, bottom = min(a[1], b[1]) // s, -(-max(a[3], b[3]) // s)
+        rows_up = np.concatenate([[0], np.cumsum(text_rows[:top][::-1])])
+        rows_down = np.concatenate([[0], np.cumsum(text_rows[bottom:])])
+        passed = rows_up[_first_inked(cols[:top][::-1])] + rows_down[_first_inked(cols[bottom:])]
+        return float(passed.max()) * s
+
+
+def _first_inked(cols: np.ndarray) -> np.ndarray:
+    """Per column, the index of the first True row, or the number of rows when there is none."""
+    if cols.shape[0] == 0:
+        return np.zeros(cols.shape[1], np.int64)
+    return np.where(cols.any(axis=0), cols.argmax(axis=0), cols.shape[0])
+
+
+def _join_round(segs: list[Box], opts: LayoutOptions) -> list[Box]:
+    """One pass of row grouping: every segment is joined to its right neighbour unless a gutter lies between."""
+    cover = _Coverage(segs)
+    order = sorted(range(len(segs)), key=lambda i: segs[i][0])
+    parent = list(range(len(segs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for pos, i in enumerate(order):
+        a = segs[i]
+        ha = a[3] - a[1]
+        best, best_gap = -1, 0
+        for j in order[pos + 1 :]:
+            b = segs[j]
+            if b[0] > a[2] + 40 * ha:
+                break
+            if b[2] <= a[2] or _v_overlap(a, b) < 0.5 * min(ha, b[3] - b[1]):
+                continue
+            if best < 0 or b[0] - a[2] < best_gap:
+                best, best_gap = j, b[0] - a[2]
+        if best < 0:
+            continue
+        b = segs[best]
+        h = (ha + b[3] - b[1]) / 2
+        if best_gap <= opts.word_gap * h or cover.channel(a, b) < opts.gutter_rows * h:
+            parent[find(i)] = find(best)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(segs)):
+        groups.setdefault(find(i), []).append(i)
+    return [union_box(segs[k] for k in g) for g in groups.values()]
+
+
+def group_rows(segments: Sequence[Box], options: LayoutOptions | None = None) -> list[Box]:
+    """Join segments that lie side by side on one row into line boxes, but never across a column gutter.
+
+    A segment's neighbour is the nearest segment to its right that overlaps it
+    vertically by half the smaller height. Their gap is a word gap, and joins
+    them, when it is narrower than ``word_gap`` line heights or when no long
+    white channel runs through it: a gutter stays white through the rows of
+    a whole column, while the rivers that wide justified spacing leaves
+    between word segments run through a few lines only. Rows are joined in
+    rounds, because joined rows block rivers that seemed long before.
+    """
+    opts = options or LayoutOptions()
+    segs: list[Box] = [
+        (int(s[0]), int(s[1]), int(s[2]), int(s[3])) for s in segments if s[2] > s[0] and s[3] > s[1]
+    ]
+    for _ in range(4):
+        if len(segs) < 2:
+            break
+        joined = _join_round(segs, opts)
+        if len(joined) == len(segs):
+            break
+        segs = joined
+    return segs
+
+
+def _typical_gap(lines: Sequence[Box]) -> float:
+    """Median white space between a line and the nearest line above it in the same column."""
+    gaps = []
+    for i, a in enumerate(lines):
+        reach = a[1] + 0.3 * (a[3] - a[1])
+        above = [b for j, b in enumerate(lines) if j != i and b[3] <= reach and _h_overlap(a, b) > 0]
+        if above:
+            gaps.append(a[1] - max(b[3] for b in above))
+    return float(np.median(gaps)) if gaps else 0.0
+
+
+def find_blocks(lines: Sequence[Box], options: LayoutOptions | None = None) -> list[list[int]]:
+    """Group lines into blocks (paragraph-like), each a list of line indices from top to bottom.
+
+    A line continues the block of the line just above it in its column when
+    the white space between them is no wider than the page's usual gap plus
+    ``block_gap`` line heights, their heights agree, they share a left edge
+    (up to an indent) or a centre, and it does not start a new paragraph
+    (indented, after a line that ended short).
+    """
+    opts = options or LayoutOptions()
+    n = len(lines)
+    if n == 0:
+        return []
+    usual = _typical_gap(lines)
+    order = sorted(range(n), key=lambda i: (lines[i][1], lines[i][0]))
+    above = {i: _line_above(lines, order, pos) for pos, i in enumerate(order)}
+    # A line with several lines side by side right under it spans columns (a title, a header):
+    # it ends its block instead of continuing into one of the columns.
+    claims: dict[int, int] = {}
+    for j in above.values():
+        if j >= 0:
+            claims[j] = claims.get(j, 0) + 1
+    block_of: dict[int, int] = {}
+    blocks: list[list[int]] = []
+    for i in order:
+        a, prev = lines[i], above[i]
+        joined = False
+        if prev >= 0 and claims[prev] == 1:
+            b = lines[prev]
+            ha, hb = a[3] - a[1], b[3] - b[1]
+            h = (ha + hb) / 2
+            close = a[1] - b[3] <= usual + opts.block_gap * h
+            alike = 0.67 <= ha / max(hb, 1) <= 1.5
+            aligned = abs(a[0] - b[0]) <= 3 * h or abs(a[0] + a[2] - b[0] - b[2]) <= 4 * h
+            new_paragraph = a[0] - b[0] > 0.8 * h and a[2] - b[2] > 1.5 * h
+            if close and alike and aligned and not new_paragraph:
+                blocks[block_of[prev]].append(i)
+                block_of[i] = block_of[prev]
+                joined = True
+        if not joined:
+            block_of[i] = len(blocks)
+            blocks.append([i])
+    return blocks
+
+
+def _line_above(lines: Sequence[Box], order: Sequence[int], pos: int) -> int:
+    """Index of the nearest line above ``lines[order[pos]]`` that shares a good part of its width, or -1."""
+    a = lines[order[pos]]
+    ha = a[3] - a[1]
+    best = -1
+    for j in order[:pos]:
+        b = lines[j]
+        if b[3] <= a[1] + 0.3 * ha and _h_overlap(a, b) > 0.3 * min(a[2] - a[0], b[2] - b[0]):
+            if best < 0 or b[3] > lines[best][3]:
+                best = j
+    return best
+
+
+def order_blocks(boxes: Sequence[Box]) -> list[int]:
+    """Reading order of blocks (left-to-right, top-to-bottom columns), as indices into ``boxes``.
+
+    Breuel's partial order, as in OCRopus and kraken: ``u`` comes before
+    ``v`` when they share columns and ``u`` is above, or when ``u`` is left
+    of ``v`` and no third block spanning both lies between them vertically
+    (a full-width title or picture caption separates column runs). The order
+    is completed by a topological sort that prefers the top-most, then
+    left-most, block.
+    """
+    n = len(boxes)
+    before = np.zeros((n, n), bool)
+    for i, u in enumerate(boxes):
+        for j, v in enumerate(boxes):
+            if i == j:
+                continue
+            if _h_overlap(u, v) > 0:
+                before[i, j] = (u[1] + u[3]) < (v[1] + v[3])
+            elif u[2] <= v[0] and not any(_separates(w, u, v) for k, w in enumerate(boxes) if k not in (i, j)):
+                before[i, j] = True
+    done: list[int] = []
+    left = set(range(n))
+    while left:
+        ready = [i for i in left if not any(before[j, i] for j in left if j != i)]
+        pick = min(ready or left, key=lambda i: (boxes[i][1], boxes[i][0]))
+        done.append(pick)
+        left.remove(pick)
+    return done
+
+
+def _separates(w: Box, u: Box, v: Box) -> bool:
+    """True when ``w`` overlaps the rows of ``u`` and ``v`` and spans across from one to the other."""
+    if w[3] <= min(u[1], v[1]) or w[1] >= max(u[3], v[3]):
+        return False
+    return w[0] < u[2] and w[2] > v[0]
+
+
+def _drop_specks(lines: list[Box]) -> list[Box]:
+    """Lines far smaller than the page's typical line in both directions are specks, not text."""
+    if len(lines) < 3:
+        return lines
+    h = float(np.median([b[3] - b[1] for b in lines]))
+    return [b for b in lines if b[3] - b[1] >= 0.5 * h or b[2] - b[0] >= h]
+
+
+def analyze_layout(segments: Sequence[Box], options: LayoutOptions | None = None) -> list[list[Box]]:
+    """Line boxes grouped into blocks, both in reading order: the whole layout step."""
+    lines = _drop_specks(group_rows(segments, options))
+    blocks = find_blocks(lines, options)
+    block_boxes = [union_box(lines[i] for i in b) for b in blocks]
+    return [[lines[i] for i in blocks[k]] for k in order_blocks(block_boxes)]

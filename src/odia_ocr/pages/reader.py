@@ -1,0 +1,211 @@
+"""Read pages and documents: cleanup + line detection + layout + one batched recognizer call per page.
+
+:class:`PageReader` composes the parts, each swappable: any
+:class:`~odia_ocr.engines.base.Recognizer`, any
+:class:`~odia_ocr.pages.detect.LineDetector`, and one :class:`ReadOptions`
+that the command line, the Python API and the server all build.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+from PIL import Image
+
+from odia_ocr.data.images import ImageError, load_image, to_array
+from odia_ocr.engines.base import Recognizer
+from odia_ocr.pages.boxes import Box, union_box
+from odia_ocr.pages.detect import LineDetector, create_detector
+from odia_ocr.pages.layout import LayoutOptions, analyze_layout, find_blocks, order_blocks
+from odia_ocr.pages.preprocess import PreprocessOptions, apply_corrections, prepare_page, rotate_quarter
+from odia_ocr.pages.results import Block, Document, Line, Page
+from odia_ocr.pages.sources import SourcePage, iter_pages
+from odia_ocr.pages.words import estimate_words
+from odia_ocr.text import canonicalize
+
+__all__ = ["PageReader", "Progress", "ReadOptions"]
+
+#: Called after each page with (pages done, pages in the document or None).
+Progress = Callable[[int, int | None], None]
+
+_ODIA = ("\u0b00", "\u0b7f")
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """Everything that steers reading, validated once.
+
+    ``detector``: line detector name when no detector object is given.
+    ``dpi``: PDF rasterization resolution. ``use_text_layer``: take a PDF
+    page's own text instead of OCR when it has any. ``check_upside_down``:
+    also read a few lines turned 180° and turn the page when that reads
+    with clearly more confidence. ``min_confidence``: drop lines read with
+    less (pictures and rules read as text). ``crop_pad``: white space kept
+    around each line crop, as a fraction of its height, like the margins
+    of the recognizer's training lines.
+    """
+
+    preprocess: PreprocessOptions = field(default_factory=PreprocessOptions)
+    layout: LayoutOptions = field(default_factory=LayoutOptions)
+    detector: str = "rapidocr"
+    dpi: float = 300.0
+    use_text_layer: bool = False
+    check_upside_down: bool = True
+    min_confidence: float = 0.0
+    crop_pad: float = 0.2
+
+    def __post_init__(self) -> None:
+        if not 36 <= self.dpi <= 1200:
+            raise ValueError(f"dpi must be between 36 and 1200, got {self.dpi}")
+        if not 0 <= self.min_confidence <= 1:
+            raise ValueError(f"min_confidence must be in [0, 1], got {self.min_confidence}")
+        if not 0 <= self.crop_pad <= 1:
+            raise ValueError(f"crop_pad must be in [0, 1], got {self.crop_pad}")
+
+
+def _crop(grey: np.ndarray, box: Box, pad: float) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    p = max(2, round(pad * (y1 - y0)))
+    h, w = grey.shape[:2]
+    return grey[max(0, y0 - p) : min(h, y1 + p), max(0, x0 - p) : min(w, x1 + p)]
+
+
+def _has_odia(text: str) -> bool:
+    return any(_ODIA[0] <= ch <= _ODIA[1] for ch in text)
+
+
+class PageReader:
+    """Reads page images and documents with one recognizer and one line detector, both loaded once."""
+
+    def __init__(
+        self, recognizer: Recognizer, detector: LineDetector | None = None, options: ReadOptions | None = None
+    ) -> None:
+        self.recognizer = recognizer
+        self.options = options or ReadOptions()
+        self.detector = detector or create_detector(self.options.detector)
+
+    # -- one page -------------------------------------------------------------------------------------------------
+
+    def read_image(self, image: Image.Image | np.ndarray, index: int = 0, dpi: float | None = None) -> Page:
+        """Read one page image (any size, colour or grey); never raises for a bad page, it marks it skipped."""
+        return self._read(image, index, dpi)[0]
+
+    def _read(
+        self, image: Image.Image | np.ndarray, index: int, dpi: float | None
+    ) -> tuple[Page, np.ndarray | None]:
+        """The page, and the original image turned and levelled as the boxes assume (None if skipped)."""
+        array = to_array(image) if isinstance(image, np.ndarray) else np.asarray(load_image(image))
+        h, w = array.shape[:2]
+        if h < 8 or w < 8:
+            return Page(index, w, h, dpi=dpi, skipped=f"image too small to hold text ({w}x{h} pixels)"), None
+        opts = self.options
+        prepared = prepare_page(array, opts.preprocess)
+        if prepared.blank:
+            return Page(index, w, h, dpi=dpi, skipped="blank page (no ink found)"), array
+        grey, rotation = prepared.grey, prepared.rotation
+        layout = analyze_layout(self.detector.detect(grey), opts.layout)
+        if not layout:
+            page = Page(index, grey.shape[1], grey.shape[0], rotation=rotation, skew=prepared.skew, dpi=dpi,
+                        skipped="no text lines found")
+            return page, apply_corrections(array, rotation, prepared.skew)
+        if opts.check_upside_down and self._reads_better_turned(grey, layout):
+            grey = rotate_quarter(grey, 180)
+            rotation = (rotation + 180) % 360
+            layout = analyze_layout(self.detector.detect(grey), opts.layout)
+        boxes = [box for block in layout for box in block]
+        results = self.recognizer.recognize([_crop(grey, b, opts.crop_pad) for b in boxes])
+        if len(results) != len(boxes):
+            name = getattr(self.recognizer, "name", "?")
+            raise RuntimeError(f"recognizer {name!r} returned {len(results)} results for {len(boxes)} lines")
+        blocks, k = [], 0
+        for block in layout:
+            lines = []
+            for box in block:
+                r = results[k]
+                k += 1
+                text = canonicalize(r.text).replace("\n", " ").strip()
+                if text and r.confidence >= opts.min_confidence:
+                    lines.append(Line(text, box, float(r.confidence), estimate_words(text, box, float(r.confidence))))
+            if lines:
+                blocks.append(Block(union_box(ln.box for ln in lines), lines))
+        page = Page(index, grey.shape[1], grey.shape[0], blocks, rotation, prepared.skew, dpi)
+        if not blocks:
+            page.skipped = "no text recognized"
+        elif not any(_has_odia(ln.text) for b in blocks for ln in b.lines):
+            page.notes.append("no Odia text recognized")
+        return page, apply_corrections(array, rotation, prepared.skew)
+
+    def _reads_better_turned(self, grey: np.ndarray, layout: list[list[Box]], sample: int = 3) -> bool:
+        """True when the longest few lines read with clearly more confidence turned 180°.
+
+        Ink statistics cannot tell upright Odia from upside-down reliably
+        (measured), but a recognizer reading upside-down text is unsure of
+        every character.
+        """
+        boxes = sorted((b for block in layout for b in block), key=lambda b: b[0] - b[2])[:sample]
+        crops = [_crop(grey, b, self.options.crop_pad) for b in boxes]
+        upright = self.recognizer.recognize(crops)
+        turned = self.recognizer.recognize([np.ascontiguousarray(c[::-1, ::-1]) for c in crops])
+        mean_up = float(np.mean([r.confidence for r in upright]))
+        mean_turned = float(np.mean([r.confidence for r in turned]))
+        return mean_turned > mean_up + 0.15
+
+    def read_source(self, source: SourcePage) -> Page:
+        """Read one page from :func:`~odia_ocr.pages.sources.iter_pages` (text layer, skip or OCR)."""
+        return self._read_source(source)[0]
+
+    def _read_source(self, source: SourcePage) -> tuple[Page, np.ndarray | None]:
+        if source.skipped or source.image is None:
+            return Page(source.index, 0, 0, dpi=source.dpi, skipped=source.skipped or "no image"), None
+        if source.text_lines:
+            return _page_from_text_layer(source), np.asarray(source.image)
+        return self._read(source.image, source.index, source.dpi)
+
+    # -- documents ------------------------------------------------------------------------------------------------
+
+    def iter_document_images(
+        self, path: str | os.PathLike[str], progress: Progress | None = None
+    ) -> Iterator[tuple[Page, np.ndarray | None]]:
+        """Pages of a document in order, each with its corrected image (for the searchable PDF).
+
+        Raises :class:`~odia_ocr.pages.sources.DocumentError` when the file
+        cannot be opened; a page that fails is yielded skipped, with a reason.
+        """
+        opts = self.options
+        for done, source in enumerate(iter_pages(path, opts.dpi, opts.use_text_layer), start=1):
+            try:
+                page, image = self._read_source(source)
+            except (ImageError, ValueError, MemoryError, RuntimeError) as err:
+                reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+                page, image = Page(source.index, 0, 0, dpi=source.dpi, skipped=f"failed: {reason}"), None
+            yield page, image
+            if progress is not None:
+                progress(done, source.total)
+
+    def iter_document(self, path: str | os.PathLike[str], progress: Progress | None = None) -> Iterator[Page]:
+        """Pages of a document in order, read one at a time (see :meth:`iter_document_images`)."""
+        for page, _ in self.iter_document_images(path, progress):
+            yield page
+
+    def read_document(self, path: str | os.PathLike[str], progress: Progress | None = None) -> Document:
+        """All pages of a document, as one :class:`~odia_ocr.pages.results.Document`."""
+        pages = list(self.iter_document(path, progress))
+        return Document(os.fspath(path), pages, getattr(self.recognizer, "name", ""))
+
+
+def _page_from_text_layer(source: SourcePage) -> Page:
+    """A page built from a PDF's own text: its runs become lines, grouped and ordered like OCR lines."""
+    assert source.image is not None and source.text_lines
+    boxes = [b for b, _ in source.text_lines]
+    texts = [t for _, t in source.text_lines]
+    blocks_idx = find_blocks(boxes)
+    block_boxes = [union_box(boxes[i] for i in b) for b in blocks_idx]
+    blocks = []
+    for k in order_blocks(block_boxes):
+        lines = [Line(texts[i], boxes[i], 1.0, estimate_words(texts[i], boxes[i], 1.0)) for i in blocks_idx[k]]
+        blocks.append(Block(block_boxes[k], lines))
+    w, h = source.image.size
+    return Page(source.index, w, h, blocks, dpi=source.dpi, source="text-layer")

@@ -1,0 +1,73 @@
+"""Layout from boxes: rows across wide justified gaps but not across gutters, blocks, reading order."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from odia_ocr.pages.layout import analyze_layout, find_blocks, group_rows, order_blocks
+
+
+def two_column_page(rows: int = 12, split_words: bool = False):
+    """Segments of a two-column page with a full-width title; words of a row are separate segments if asked."""
+    segs = [(100, 20, 1100, 60)]  # title
+    for r in range(rows):
+        y = 100 + r * 50
+        for x0, x1 in ((100, 560), (640, 1100)):
+            if split_words:
+                # justified row: four words of random lengths, separated by equal wide gaps
+                rng = np.random.default_rng(r * 2 + x0)
+                widths = rng.integers(40, 160, 4)
+                g = (x1 - x0 - widths.sum()) / 3
+                x = float(x0)
+                for w in widths:
+                    segs.append((int(x), y, int(x + w), y + 30))
+                    x += w + g
+            else:
+                segs.append((x0, y, x1, y + 30))
+    return segs
+
+
+def test_wide_word_gaps_join_but_gutter_does_not() -> None:
+    lines = group_rows(two_column_page(split_words=True))
+    assert len(lines) == 1 + 2 * 12
+    body = [b for b in lines if b[1] >= 100]
+    assert all(b[2] - b[0] >= 455 for b in body)  # each line spans exactly one column
+
+
+def test_single_column_justified_line_is_one_line() -> None:
+    segs = []
+    for r in range(8):
+        y = 100 + r * 45
+        segs += [(100, y, 300, y + 30), (380, y, 700, y + 30), (790, y, 1000, y + 30)]
+    assert len(group_rows(segs)) == 8
+
+
+def test_reading_order_title_then_columns_top_to_bottom() -> None:
+    blocks = analyze_layout(two_column_page())
+    flat = [b for block in blocks for b in block]
+    assert flat[0] == (100, 20, 1100, 60)
+    left = [b for b in flat if b[0] == 100 and b[1] >= 100]
+    right = [b for b in flat if b[0] == 640]
+    assert flat[1:] == left + right
+    assert len(blocks) == 3  # title, left column, right column
+
+
+def test_paragraph_break_by_indent_and_short_line() -> None:
+    lines = [(100, 0, 900, 30), (60, 40, 900, 70), (60, 80, 500, 110), (100, 120, 900, 150), (60, 160, 900, 190)]
+    assert find_blocks(lines) == [[0, 1, 2], [3, 4]]
+
+
+def test_large_gap_starts_a_new_block() -> None:
+    lines = [(0, 0, 500, 30), (0, 40, 500, 70), (0, 80, 500, 110), (0, 300, 500, 330), (0, 340, 500, 370)]
+    assert find_blocks(lines) == [[0, 1, 2], [3, 4]]
+
+
+def test_order_blocks_columns_and_footer() -> None:
+    boxes = [(600, 100, 1000, 800), (0, 900, 1000, 950), (0, 100, 400, 800), (0, 0, 1000, 50)]
+    assert order_blocks(boxes) == [3, 2, 0, 1]
+
+
+def test_empty_and_single_inputs() -> None:
+    assert group_rows([]) == []
+    assert analyze_layout([]) == []
+    assert analyze_layout([(5, 5, 50, 20)]) == [[(5, 5, 50, 20)]]

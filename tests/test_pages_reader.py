@@ -1,0 +1,117 @@
+"""PageReader: batched recognition, upside-down pages, text layers and bad input that must not stop a batch."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from fixtures_data import png_header_only
+from odia_ocr.pages.detect import ClassicalLineDetector
+from odia_ocr.pages.export import export_pdf
+from odia_ocr.pages.preprocess import rotate_quarter
+from odia_ocr.pages.reader import PageReader, ReadOptions
+from odia_ocr.pages.results import Block, Document, Line, Page
+from odia_ocr.pages.sources import DocumentError
+from test_pages_support import FixedRecognizer, LeftHeavyRecognizer, clean_page, page_synthesizer
+
+
+@pytest.fixture(scope="module")
+def page():
+    return clean_page(page_synthesizer(), 11)
+
+
+def reader(recognizer, **options) -> PageReader:
+    return PageReader(recognizer, ClassicalLineDetector(), ReadOptions(detector="classical", **options))
+
+
+def test_all_lines_of_a_page_in_one_call(page) -> None:
+    rec = FixedRecognizer()
+    result = reader(rec, check_upside_down=False).read_image(page.image)
+    assert rec.calls == [len(result.lines)]
+    assert abs(len(result.lines) - len(page.lines)) <= 1
+    assert result.skipped is None and result.notes == []
+    assert (result.width, result.height) == page.image.shape[::-1] and result.rotation == 0
+    line = result.lines[0]
+    assert line.text == "ଓଡ଼ିଆ ଲେଖା 12" and line.confidence == 0.9
+    assert [w.text for w in line.words] == ["ଓଡ଼ିଆ", "ଲେଖା", "12"]
+    assert result.text.count("\n") >= len(result.lines) - 1
+
+
+def test_upright_check_costs_two_small_calls(page) -> None:
+    rec = FixedRecognizer()
+    reader(rec).read_image(page.image)
+    assert rec.calls[:2] == [3, 3] and len(rec.calls) == 3
+
+
+def test_upside_down_page_is_turned(page) -> None:
+    turned = rotate_quarter(page.image, 180)
+    result = reader(LeftHeavyRecognizer()).read_image(turned)
+    assert result.rotation == 180
+    upright = reader(LeftHeavyRecognizer()).read_image(page.image)
+    assert upright.rotation == 0
+    assert [ln.box for ln in result.lines] == [ln.box for ln in upright.lines]
+
+
+def test_confidence_floor_drops_lines(page) -> None:
+    result = reader(FixedRecognizer(confidence=0.2), min_confidence=0.5, check_upside_down=False).read_image(page.image)
+    assert result.lines == [] and result.skipped == "no text recognized"
+
+
+def test_page_without_odia_gets_a_note(page) -> None:
+    result = reader(FixedRecognizer(text="Hello 123")).read_image(page.image)
+    assert result.lines and result.notes == ["no Odia text recognized"]
+
+
+def test_blank_tiny_and_picture_pages_are_skipped_with_a_reason() -> None:
+    r = reader(FixedRecognizer())
+    assert r.read_image(np.full((600, 400), 250, np.uint8)).skipped == "blank page (no ink found)"
+    assert "too small" in r.read_image(np.zeros((1, 1), np.uint8)).skipped
+    yy, xx = np.mgrid[0:600, 0:400]
+    photo = (128 + 100 * np.sin(xx / 60.0) * np.cos(yy / 80.0)).astype(np.uint8)
+    # a smooth photo has no ink darker than its surroundings: nothing to read, and a reason says so
+    assert r.read_image(photo).skipped in ("blank page (no ink found)", "no text lines found")
+
+
+def test_document_of_mixed_pages_never_stops(tmp_path, page) -> None:
+    path = tmp_path / "mixed.tif"
+    frames = [Image.fromarray(page.image), Image.new("L", page.image.shape[::-1], 255), Image.fromarray(page.image)]
+    frames[0].save(path, save_all=True, append_images=frames[1:])
+    progress = []
+    doc = reader(FixedRecognizer()).read_document(path, progress=lambda done, total: progress.append((done, total)))
+    assert [p.skipped for p in doc.pages] == [None, "blank page (no ink found)", None]
+    assert progress == [(1, 3), (2, 3), (3, 3)]
+    assert doc.engine == "fixed" and doc.name == str(path)
+
+
+def test_unreadable_documents_raise_one_line_errors(tmp_path) -> None:
+    r = reader(FixedRecognizer())
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(png_header_only(30_000, 30_000))
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4\nnot really")
+    for path in (bomb, broken):
+        with pytest.raises(DocumentError) as err:
+            r.read_document(path)
+        assert "\n" not in str(err.value)
+
+
+def test_text_layer_is_used_only_when_asked(tmp_path) -> None:
+    img = np.full((300, 400), 255, np.uint8)
+    img[100:130, 50:350] = 0
+    text = "ଓଡ଼ିଆ ପାଠ English 42"
+    doc = Document("t", [Page(0, 400, 300, [Block((50, 100, 350, 130), [Line(text, (50, 100, 350, 130), 1.0)])],
+                              dpi=100)])
+    path = tmp_path / "layer.pdf"
+    path.write_bytes(export_pdf(doc, [img]))
+    layered = reader(FixedRecognizer(), use_text_layer=True, dpi=100).read_document(path)
+    assert layered.pages[0].source == "text-layer" and layered.pages[0].text == text
+    ocr = reader(FixedRecognizer(), dpi=100).read_document(path)
+    assert ocr.pages[0].source == "ocr" and ocr.pages[0].text != text
+
+
+def test_options_are_validated() -> None:
+    with pytest.raises(ValueError, match="dpi"):
+        ReadOptions(dpi=5)
+    with pytest.raises(ValueError, match="min_confidence"):
+        ReadOptions(min_confidence=2)
