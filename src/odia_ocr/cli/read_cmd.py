@@ -1,4 +1,9 @@
-"""`odia-ocr read FILE...`: print the text of each image (the model is loaded once)."""
+"""`odia-ocr read FILE...`: text of line images, pages and documents (the model is loaded once).
+
+Line images are batched together; pages and documents (PDF, multi-page TIFF)
+go through the page reader one page at a time, so a long PDF never sits in
+memory whole. Output is plain text, JSON, hOCR, ALTO or a searchable PDF.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,37 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 from odia_ocr.cli.common import CliError, report_problem
 
 __all__ = ["register"]
 
+FORMATS = ("txt", "json", "hocr", "alto", "pdf")
+_EXT = {"txt": ".txt", "json": ".json", "hocr": ".hocr", "alto": ".alto.xml", "pdf": ".pdf"}
+
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE", help="image files; '-' reads a list of paths from stdin")
+    parser.add_argument("files", nargs="+", metavar="FILE",
+                        help="images (PNG, JPEG, TIFF, WebP) or PDFs; '-' reads a list of paths from stdin")
     parser.add_argument("--engine", default="default", help="recognizer engine (default: the bundled compact model)")
     parser.add_argument("--model", help="model file for the engine (default: the bundled model)")
-    parser.add_argument("--json", action="store_true", help='one JSON object per file: {"file","text","confidence"}')
-    parser.add_argument("--batch-size", type=int, default=32, help="images recognized per batch (default 32)")
+    parser.add_argument("--format", choices=FORMATS, default="txt",
+                        help="txt (default), json (document/page/block/line/word with boxes), hocr, alto, or pdf "
+                             "(searchable: image + invisible text; needs --out)")
+    parser.add_argument("--json", action="store_true",
+                        help='shorthand for --format json: one JSON object per file, at least {"file","text",'
+                             '"confidence"}')
+    parser.add_argument("--out", metavar="PATH",
+                        help="write here instead of stdout: a file for one input, else a folder (one file each)")
+    parser.add_argument("--layout", choices=("auto", "line", "page"), default="auto",
+                        help="line: each image is one text line; page: find lines first; auto (default): PDFs and "
+                             "tall images are pages, short wide images are lines")
+    parser.add_argument("--detector", default="rapidocr", help="page line detector: rapidocr (default) or classical")
+    parser.add_argument("--dpi", type=float, default=300, help="PDF rasterization resolution (default 300)")
+    parser.add_argument("--text-layer", action="store_true", help="use a PDF page's own text layer when it has one")
+    parser.add_argument("--batch-size", type=int, default=32, help="line images recognized per batch (default 32)")
     parser.add_argument("--decoder", choices=["greedy", "beam"], default="greedy",
                         help="CTC decoding of the compact model (default greedy)")
     parser.add_argument("--lm", metavar="FILE",
@@ -35,53 +59,167 @@ def _paths(files: list[str]) -> Iterator[str]:
             yield f
 
 
-def _chunks(items: Iterator[str], n: int) -> Iterator[list[str]]:
-    chunk: list[str] = []
-    for it in items:
-        chunk.append(it)
-        if len(chunk) == n:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def _is_line_image(path: str) -> bool:
+    """Heuristic of --layout auto: a short, wide image is a text line (reads the header only)."""
+    from PIL import Image
+
+    from odia_ocr.pages.sources import is_pdf
+
+    try:
+        if is_pdf(path):
+            return False
+        with Image.open(path) as img:
+            w, h = img.size
+            if getattr(img, "n_frames", 1) > 1:
+                return False
+    except Exception:
+        return True
+    return h <= 160 and w >= 2.5 * h
+
+
+class _Output:
+    """Where results go: stdout, one file, or one file per input in a folder."""
+
+    def __init__(self, out: str | None, fmt: str, many: bool) -> None:
+        self.fmt, self.many = fmt, many
+        self.path = Path(out) if out else None
+        self.is_dir = bool(self.path) and (many or self.path.is_dir() or not self.path.suffix)
+        if fmt == "pdf" and self.path is None:
+            raise CliError("--format pdf writes a file: give --out FILE.pdf (or a folder)")
+        if self.is_dir and self.path is not None:
+            self.path.mkdir(parents=True, exist_ok=True)
+
+    def target(self, name: str) -> Path | None:
+        if self.path is None:
+            return None
+        return self.path / (Path(name).stem + _EXT[self.fmt]) if self.is_dir else self.path
+
+    def write(self, name: str, content: str | bytes) -> None:
+        target = self.target(name)
+        if target is None:
+            if self.many and self.fmt == "txt":
+                print(f"==> {name} <==")
+            print(content if isinstance(content, str) else content.decode(), flush=True)
+        elif isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content if content.endswith("\n") else content + "\n", encoding="utf-8")
+
+
+def _line_json(name: str, text: str, confidence: float) -> str:
+    return json.dumps({"file": name, "text": text, "confidence": round(confidence, 4)}, ensure_ascii=False)
 
 
 def run(args: argparse.Namespace) -> int:
     from odia_ocr.api import Reader
-    from odia_ocr.data.images import ImageError, load_image, to_array
     from odia_ocr.engines.registry import UnknownEngineError
     from odia_ocr.recognizer.modelfile import ModelFormatError
 
-    options: dict[str, object] = {"batch_size": args.batch_size}
+    fmt = "json" if args.json else args.format
+    options: dict[str, Any] = {"batch_size": args.batch_size}
     if args.decoder != "greedy" or args.lm:
         options.update(decoder=args.decoder, lm=args.lm)
     try:
         reader = Reader(args.engine, args.model, **options)
-    except (UnknownEngineError, ModelFormatError, FileNotFoundError) as err:
+    except (UnknownEngineError, ModelFormatError, FileNotFoundError, ValueError) as err:
         raise CliError(str(err)) from None
-    failed = done = 0
     many = len(args.files) > 1 or args.files == ["-"]
-    for chunk in _chunks(_paths(args.files), max(1, args.batch_size)):
+    output = _Output(args.out, fmt, many)
+    job = _ReadJob(reader, args, fmt, output)
+    for path in _paths(args.files):
+        line = args.layout == "line" or (args.layout == "auto" and fmt in ("txt", "json") and _is_line_image(path))
+        if line:
+            job.add_line(path)
+        else:
+            job.flush_lines()
+            job.read_document(path)
+    job.flush_lines()
+    if job.failed:
+        report_problem(f"{job.failed} of {job.failed + job.done} file(s) could not be read")
+    return 1 if job.failed else 0
+
+
+class _ReadJob:
+    """Reads inputs in order, batching consecutive line images, and counts successes and failures."""
+
+    def __init__(self, reader: Any, args: argparse.Namespace, fmt: str, output: _Output) -> None:
+        self.reader, self.args, self.fmt, self.output = reader, args, fmt, output
+        self.pending: list[str] = []
+        self.failed = self.done = 0
+        self._page_reader: Any = None
+
+    def add_line(self, path: str) -> None:
+        self.pending.append(path)
+        if len(self.pending) >= max(1, self.args.batch_size):
+            self.flush_lines()
+
+    def flush_lines(self) -> None:
+        from odia_ocr.data.images import ImageError, load_image, to_array
+
         names, arrays = [], []
-        for path in chunk:
+        for path in self.pending:
             try:
                 arrays.append(to_array(load_image(path)))
                 names.append(path)
             except ImageError as err:
                 report_problem(str(err))
-                failed += 1
+                self.failed += 1
+        self.pending = []
         if not arrays:
-            continue
-        for name, res in zip(names, reader.engine.recognize(arrays), strict=True):
-            done += 1
-            if args.json:
-                print(json.dumps({"file": name, "text": res.text, "confidence": round(res.confidence, 4)},
-                                 ensure_ascii=False))
-            elif many:
-                print(f"==> {name} <==\n{res.text}")
-            else:
-                print(res.text)
-        sys.stdout.flush()
-    if failed:
-        report_problem(f"{failed} of {failed + done} file(s) could not be read")
-    return 1 if failed else 0
+            return
+        for name, res in zip(names, self.reader.engine.recognize(arrays), strict=True):
+            self.done += 1
+            content = _line_json(name, res.text, res.confidence) if self.fmt == "json" else res.text
+            self.output.write(name, content)
+
+    def page_reader(self) -> Any:
+        if self._page_reader is None:
+            from odia_ocr.pages.reader import PageReader, ReadOptions
+
+            try:
+                opts = ReadOptions(detector=self.args.detector, dpi=self.args.dpi,
+                                   use_text_layer=self.args.text_layer)
+            except ValueError as err:
+                raise CliError(str(err)) from None
+            self._page_reader = PageReader(self.reader.engine, options=opts)
+        return self._page_reader
+
+    def read_document(self, path: str) -> None:
+        from tqdm import tqdm
+
+        from odia_ocr.pages.export import SearchablePdf, export_alto, export_hocr, export_json, export_txt
+        from odia_ocr.pages.results import Document
+        from odia_ocr.pages.sources import DocumentError, count_pages
+
+        reader = self.page_reader()
+        total = count_pages(path) if Path(path).is_file() else None
+        bar = tqdm(total=total, unit="page", desc=Path(path).name, disable=not total or total < 2, file=sys.stderr)
+        doc = Document(path, [], getattr(reader.recognizer, "name", ""))
+        pdf = SearchablePdf() if self.fmt == "pdf" else None
+        try:
+            for page, image in reader.iter_document_images(path):
+                doc.pages.append(page)
+                if pdf is not None:
+                    pdf.add_page(page, image)
+                if page.skipped:
+                    report_problem(f"{path}: page {page.index + 1}: skipped ({page.skipped})")
+                bar.update(1)
+        except DocumentError as err:
+            report_problem(str(err))
+            self.failed += 1
+            return
+        finally:
+            bar.close()
+        self.done += 1
+        if self.fmt == "pdf":
+            self.output.write(path, pdf.to_bytes())  # type: ignore[union-attr]
+        elif self.fmt == "json":
+            d = doc.to_dict()
+            lines = [ln for p in doc.pages for ln in p.lines]
+            conf = sum(ln.confidence for ln in lines) / len(lines) if lines else 0.0
+            obj = {"file": path, "text": doc.text, "confidence": round(conf, 4), **d}
+            self.output.write(path, json.dumps(obj, ensure_ascii=False) if self.output.path is None
+                              else export_json(doc))
+        else:
+            writer = {"txt": export_txt, "hocr": export_hocr, "alto": export_alto}[self.fmt]
+            self.output.write(path, writer(doc))
