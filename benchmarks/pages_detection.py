@@ -10,6 +10,8 @@ or a wrong column order adds errors. Tesseract's own layout analysis
 (``--psm 3``, line level of its TSV) is measured the same way.
 
     python benchmarks/pages_detection.py [--count 48] [--detectors classical,rapidocr,tesseract]
+
+A detector may carry options: ``--detectors "rapidocr:letter_height=0"``.
 """
 
 from __future__ import annotations
@@ -79,13 +81,20 @@ def cleanup_accuracy(records: list[dict], seed: int) -> dict:
     }
 
 
+def parse_detector(spec: str) -> tuple[str, dict[str, float]]:
+    """"rapidocr:letter_height=0" -> ("rapidocr", {"letter_height": 0.0})."""
+    name, _, opts = spec.partition(":")
+    return name, {k: float(v) for k, v in (kv.split("=") for kv in opts.split(";") if kv)}
+
+
 def run(args: argparse.Namespace) -> dict:
     root = build_page_set(Path(args.data), args.count, args.seed, args.fonts)
     records = load_page_set(root)
     prep = PreprocessOptions(orientation=True, deskew=True)
     results = {}
     for name in args.detectors.split(","):
-        detector = None if name == "tesseract" else create_detector(name)
+        kind, options = parse_detector(name)
+        detector = None if kind == "tesseract" else create_detector(kind, **options)
         total, oracle_edits, oracle_chars, times = DetectionScore(), 0, 0, []
         per_level: dict[str, DetectionScore] = {}
         for r in records:

@@ -94,3 +94,14 @@ def test_corrections_apply_to_colour_images(page) -> None:
     out = apply_corrections(rgb, 90, 2.0)
     assert out.shape == (rgb.shape[1], rgb.shape[0], 3)
     assert (apply_corrections(rgb, 0, 0.05) == rgb).all()
+
+
+def test_denoise_removes_salt_and_pepper(page) -> None:
+    rng = np.random.default_rng(1)
+    noisy = page.image.copy()
+    spots = rng.random(noisy.shape) < 0.01
+    noisy[spots] = rng.choice([0, 255], int(spots.sum()))
+    paper = page.image > 250
+    plain = prepare_page(noisy, PreprocessOptions(orientation=False, deskew=False))
+    clean = prepare_page(noisy, PreprocessOptions(orientation=False, deskew=False, denoise=True))
+    assert (clean.grey[paper] < 128).mean() < 0.2 * (plain.grey[paper] < 128).mean()

@@ -38,10 +38,13 @@ def test_all_lines_of_a_page_in_one_call(page) -> None:
     assert result.text.count("\n") >= len(result.lines) - 1
 
 
-def test_upright_check_costs_two_small_calls(page) -> None:
-    rec = FixedRecognizer()
-    reader(rec).read_image(page.image)
-    assert rec.calls[:2] == [3, 3] and len(rec.calls) == 3
+def test_upright_check_only_for_unsure_pages(page) -> None:
+    sure = FixedRecognizer(confidence=0.9)
+    n = len(reader(sure).read_image(page.image).lines)
+    assert sure.calls == [n]
+    unsure = FixedRecognizer(confidence=0.5)
+    reader(unsure).read_image(page.image)
+    assert unsure.calls == [n, 3, 3]  # all lines, then 3 lines upright and turned: no better, so kept
 
 
 def test_upside_down_page_is_turned(page) -> None:
@@ -115,3 +118,12 @@ def test_options_are_validated() -> None:
         ReadOptions(dpi=5)
     with pytest.raises(ValueError, match="min_confidence"):
         ReadOptions(min_confidence=2)
+    with pytest.raises(ValueError, match="unknown line detector"):
+        ReadOptions(detector="magic")
+
+
+def test_one_pixel_file_is_a_skipped_page(tmp_path) -> None:
+    path = tmp_path / "dot.png"
+    Image.new("L", (1, 1), 0).save(path)
+    doc = reader(FixedRecognizer()).read_document(path)
+    assert len(doc.pages) == 1 and "too small" in doc.pages[0].skipped

@@ -40,6 +40,8 @@ class PreprocessOptions:
     recognizer black-and-white line images instead of grey (grey is usually
     better for a neural recognizer; binarization helps with stained paper).
     ``remove_border``: whiten dark scanner borders touching the image edge.
+    ``denoise``: a 3×3 median filter against salt-and-pepper noise (off by
+    default: at low resolution it also thins strokes and dots).
     """
 
     orientation: bool = True
@@ -48,6 +50,7 @@ class PreprocessOptions:
     normalize: bool = True
     binarize: bool = False
     remove_border: bool = True
+    denoise: bool = False
 
 
 @dataclass
@@ -193,20 +196,27 @@ def rotate_quarter(image: np.ndarray, clockwise: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(image, -k))
 
 
-def _profile_score(mask: np.ndarray) -> float:
+def _profile_score(mask: np.ndarray, strips: int = 1) -> float:
     """How line-like the rows of a mask are: variance of the row sums, scaled by their mean.
 
     Horizontal text lines give alternating full and empty rows, so the
-    score peaks when the lines are level.
+    score peaks when the lines are level. With ``strips`` > 1 the rows of
+    each vertical strip are scored apart and summed, so that columns whose
+    lines do not line up across the page do not blur each other.
     """
-    rows = mask.sum(axis=1, dtype=np.float64)
-    mean = rows.mean()
-    return float(rows.var() / (mean * mean)) if mean > 0 else 0.0
+    total = 0.0
+    for part in np.array_split(mask, strips, axis=1):
+        rows = part.sum(axis=1, dtype=np.float64)
+        mean = rows.mean()
+        total += float(rows.var() / (mean * mean)) if mean > 0 else 0.0
+    return total
 
 
 def _small_mask(grey: np.ndarray, max_side: int = 1000) -> np.ndarray:
-    small, _ = _downscale(grey, max_side)
-    return (ink_mask(small) > 0).astype(np.float32)
+    """Ink mask at about ``max_side`` pixels, 1.0 where any ink fell: found at full size first, so thin
+    strokes that averaging would fade to grey are kept."""
+    small, _ = _downscale(ink_mask(grey), max_side)
+    return (small > 60).astype(np.float32)
 
 
 def estimate_skew(grey: np.ndarray, max_angle: float = 10.0) -> float:
@@ -222,7 +232,7 @@ def estimate_skew(grey: np.ndarray, max_angle: float = 10.0) -> float:
 
     def score(angle: float) -> float:
         r = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-        return _profile_score(cv2.warpAffine(m, r, (w, h), flags=cv2.INTER_NEAREST))
+        return _profile_score(cv2.warpAffine(m, r, (w, h), flags=cv2.INTER_NEAREST), strips=4)
 
     def best_of(angles: np.ndarray) -> float:
         scores = np.array([score(float(a)) for a in angles])
@@ -258,6 +268,8 @@ def prepare_page(image: np.ndarray, options: PreprocessOptions | None = None) ->
         return PreparedPage(grey, blank=True)
     if opts.normalize:
         grey = normalize_contrast(grey)
+    if opts.denoise:
+        grey = cv2.medianBlur(grey, 3)
     if opts.remove_border:
         grey = remove_border(grey)
     rotation = 0
