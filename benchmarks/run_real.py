@@ -83,15 +83,27 @@ def best_prefix(reference: str, prediction: str) -> str:
     return hyp[:best]
 
 
-def _start(name: str) -> Any | None:
+class PagedEngine:
+    """A line engine behind odia-ocr's page reader (line detection + layout + batched recognition)."""
+
+    def __init__(self, engine: Any) -> None:
+        from odia_ocr.pages.reader import PageReader
+
+        self.name = engine.name
+        self.reader = PageReader(engine)
+
+    def recognize_page(self, image: np.ndarray) -> str:
+        return self.reader.read_image(image).text
+
+
+def _start(name: str, model: str | None = None) -> Any | None:
     try:
-        engine = create_engine(name)
+        engine = create_engine(name, **({"model": model} if model else {}))
     except Exception as err:  # any engine's start-up failure: report it and measure the others
         report_problem(f"engine {name}: cannot start ({str(err).splitlines()[0] if str(err) else type(err).__name__})")
         return None
     if not hasattr(engine, "recognize_page"):
-        report_problem(f"engine {name}: has no page reader (recognize_page); skipped")
-        return None
+        return PagedEngine(engine)  # a line recognizer reads pages through the page pipeline
     return engine
 
 
@@ -110,8 +122,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--root", type=Path, default=repo_root().parent / "shared" / "data" / "eval-real")
     p.add_argument("--engines", default="tesseract,tesseract-script", help="comma-separated engine names")
+    p.add_argument("--model", action="append", default=[], metavar="ENGINE=PATH", help="model file for an engine")
     p.add_argument("--out", type=Path, default=Path("bench-out"))
     args = p.parse_args(argv)
+    models = dict(m.split("=", 1) for m in args.model)
 
     info = machine_info()
     print(machine_line(info))
@@ -123,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     preds: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in sets}
     partial_scores: dict[str, dict[str, dict[str, Any]]] = {}
     for name in [e.strip() for e in args.engines.split(",") if e.strip()]:
-        engine = _start(name)
+        engine = _start(name, models.get(name))
         if engine is None:
             continue
         for set_name, samples in sets.items():
