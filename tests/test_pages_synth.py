@@ -9,7 +9,13 @@ import pytest
 from PIL import Image
 
 from odia_ocr.pages.boxes import score_detection
-from odia_ocr.pages.detect import ClassicalLineDetector, RapidLineDetector, create_detector, fit_to_ink
+from odia_ocr.pages.detect import (
+    ClassicalLineDetector,
+    RapidLineDetector,
+    create_detector,
+    fit_to_ink,
+    split_at_gaps,
+)
 from odia_ocr.pages.layout import analyze_layout
 from odia_ocr.pages.preprocess import prepare_page
 from odia_ocr.synth.pages import write_page_dataset, write_pages
@@ -96,6 +102,14 @@ def test_fit_to_ink_shrinks_and_drops_empty_boxes() -> None:
     grey = np.full((100, 200), 255, np.uint8)
     grey[40:60, 50:150] = 0
     assert fit_to_ink(grey, [(30, 20, 170, 80), (0, 0, 20, 20)]) == [(50, 40, 150, 60)]
+
+
+def test_boxes_are_cut_at_wide_gaps_only() -> None:
+    grey = np.full((100, 400), 255, np.uint8)
+    grey[40:60, 10:100] = 0
+    grey[40:60, 105:190] = 0  # a 5 px word gap
+    grey[40:60, 230:390] = 0  # a 40 px gutter
+    assert split_at_gaps(grey, [(0, 30, 400, 70)], 0.5) == [(10, 40, 190, 60), (230, 40, 390, 60)]
 
 
 def test_unknown_detector_name() -> None:

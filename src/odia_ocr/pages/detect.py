@@ -56,12 +56,19 @@ def median_letter_height(mask: np.ndarray, min_height: int = 4) -> float | None:
 
 
 def split_at_gaps(grey: np.ndarray, boxes: list[Box], min_gap: float) -> list[Box]:
-    """Cut each box where a run of ink-free columns is wider than ``min_gap`` times its height."""
+    """Cut each box where a run of ink-free columns is wider than ``min_gap`` line heights.
+
+    The line height is the box's own, or the page's usual one when the box is
+    taller (a box drawn over two lines must still be cut at a gutter).
+    """
+    if not boxes:
+        return []
     m = ink_mask(grey)
+    usual = float(np.median([b[3] - b[1] for b in boxes]))
     out: list[Box] = []
     for x0, y0, x1, y1 in boxes:
         cols = np.count_nonzero(m[y0:y1, x0:x1], axis=0) > 0
-        limit = max(2, min_gap * (y1 - y0))
+        limit = max(2, min_gap * min(y1 - y0, usual))
         start, run_start = None, None
         for i, inked in enumerate(cols):
             if inked:

@@ -81,7 +81,10 @@ def _first_inked(cols: np.ndarray) -> np.ndarray:
 
 def _join_round(segs: list[Box], opts: LayoutOptions) -> list[Box]:
     """One pass of row grouping: every segment is joined to its right neighbour unless a gutter lies between."""
-    cover = _Coverage(segs)
+    # Only boxes of ordinary line height block a channel: a box the detector drew over two
+    # lines (or a big heading) must not hide the gutter from every row around it.
+    usual = float(np.median([b[3] - b[1] for b in segs]))
+    cover = _Coverage([b for b in segs if b[3] - b[1] <= 2 * usual] or segs)
     order = sorted(range(len(segs)), key=lambda i: segs[i][0])
     parent = list(range(len(segs)))
 
