@@ -36,8 +36,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="PATH",
                         help="write here instead of stdout: a file for one input, else a folder (one file each)")
     parser.add_argument("--layout", choices=("auto", "line", "page"), default="auto",
-                        help="line: each image is one text line; page: find lines first; auto (default): PDFs and "
-                             "tall images are pages, short wide images are lines")
+                        help="line: each image is one text line; page: find lines first; auto (default): images at "
+                             "most 160 px tall or 4x wider than tall are lines, other images and PDFs are pages")
     parser.add_argument("--detector", default="rapidocr", help="page line detector: rapidocr (default) or classical")
     parser.add_argument("--dpi", type=float, default=300, help="PDF rasterization resolution (default 300)")
     parser.add_argument("--text-layer", action="store_true", help="use a PDF page's own text layer when it has one")
@@ -74,7 +74,7 @@ def _is_line_image(path: str) -> bool:
                 return False
     except Exception:
         return True
-    return h <= 160 and w >= 2.5 * h
+    return h <= 160 or w >= 4 * h  # no page is that short; a very wide strip is a line at any height
 
 
 class _Output:
