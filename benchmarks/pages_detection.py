@@ -33,6 +33,7 @@ from odia_ocr.pages.preprocess import (
     PreprocessOptions,
     estimate_orientation,
     estimate_skew,
+    normalize_contrast,
     prepare_page,
     rotate,
     rotate_quarter,
@@ -68,7 +69,7 @@ def cleanup_accuracy(records: list[dict], seed: int) -> dict:
     rng = np.random.default_rng(seed)
     sideways, upright, errors = 0, 0, []
     for r in records:
-        grey = np.asarray(load_image(r["image"]).convert("L"))
+        grey = normalize_contrast(np.asarray(load_image(r["image"]).convert("L")))  # as prepare_page does
         upright += estimate_orientation(grey) == 0
         sideways += estimate_orientation(rotate_quarter(grey, int(rng.choice([90, 270])))) == 90
         angle = float(rng.uniform(-5, 5))

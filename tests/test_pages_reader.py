@@ -127,3 +127,11 @@ def test_one_pixel_file_is_a_skipped_page(tmp_path) -> None:
     Image.new("L", (1, 1), 0).save(path)
     doc = reader(FixedRecognizer()).read_document(path)
     assert len(doc.pages) == 1 and "too small" in doc.pages[0].skipped
+
+
+def test_huge_page_is_read_from_a_reduced_copy(page) -> None:
+    big = np.kron(page.image, np.ones((2, 2), np.uint8))  # the page at twice the resolution
+    limit = page.image.size + 1000
+    result = reader(FixedRecognizer(), max_pixels=limit).read_image(big, dpi=300)
+    assert result.width * result.height <= limit and result.dpi == pytest.approx(150, rel=0.01)
+    assert abs(len(result.lines) - len(page.lines)) <= 1

@@ -252,16 +252,17 @@ def estimate_skew(grey: np.ndarray, max_angle: float = 10.0) -> float:
 def estimate_orientation(grey: np.ndarray) -> int:
     """0 when text lines run across the page, 90 when they run down it (a page turned sideways).
 
-    Compares the row and column profile scores. Whether a page is also
-    upside down cannot be told from ink statistics reliably for Odia (they
-    were measured to vote no better than 70% per line), so the page reader
-    settles 0 against 180 by asking the recognizer which way reads with more
-    confidence.
+    Compares the row and column profile scores (by strips, as for skew) of
+    a contrast-normalized page, as :func:`prepare_page` gives it. Whether a
+    page is also upside down cannot be told from ink statistics reliably for
+    Odia (they were measured to vote no better than 70% per line), so the
+    page reader settles 0 against 180 by asking the recognizer which way
+    reads with more confidence.
     """
     m = _small_mask(grey)
     if m.sum() < 50:
         return 0
-    return 0 if _profile_score(m) >= _profile_score(m.T) else 90
+    return 0 if _profile_score(m, strips=4) >= _profile_score(m.T, strips=4) else 90
 
 
 def prepare_page(image: np.ndarray, options: PreprocessOptions | None = None) -> PreparedPage:

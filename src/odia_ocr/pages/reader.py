@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -47,7 +48,8 @@ class ReadOptions:
     ``min_confidence``: drop lines read with less (pictures and rules read
     as text). ``crop_pad``: white space kept around each line crop, as a
     fraction of its height, like the margins of the recognizer's training
-    lines.
+    lines. ``max_pixels``: larger pages are read from a reduced copy (the
+    default is an A4 page at 600 dpi); boxes then refer to that copy.
     """
 
     preprocess: PreprocessOptions = field(default_factory=PreprocessOptions)
@@ -59,6 +61,7 @@ class ReadOptions:
     upside_down_below: float = 0.75
     min_confidence: float = 0.0
     crop_pad: float = 0.2
+    max_pixels: int = 40_000_000
 
     def __post_init__(self) -> None:
         if self.detector not in DETECTORS:
@@ -67,6 +70,8 @@ class ReadOptions:
             raise ValueError(f"dpi must be between 36 and 1200, got {self.dpi}")
         if not 0 <= self.min_confidence <= 1:
             raise ValueError(f"min_confidence must be in [0, 1], got {self.min_confidence}")
+        if self.max_pixels < 10_000:
+            raise ValueError(f"max_pixels must be at least 10000, got {self.max_pixels}")
         if not 0 <= self.crop_pad <= 1:
             raise ValueError(f"crop_pad must be in [0, 1], got {self.crop_pad}")
 
@@ -107,6 +112,12 @@ class PageReader:
         if h < 8 or w < 8:
             return Page(index, w, h, dpi=dpi, skipped=f"image too small to hold text ({w}x{h} pixels)"), None
         opts = self.options
+        if h * w > opts.max_pixels:
+            # Beyond ~600 dpi more pixels only cost time and memory: read a reduced copy.
+            f = (opts.max_pixels / (h * w)) ** 0.5
+            array = cv2.resize(array, (max(8, int(w * f)), max(8, int(h * f))), interpolation=cv2.INTER_AREA)
+            dpi = dpi * f if dpi else None
+            h, w = array.shape[:2]
         prepared = prepare_page(array, opts.preprocess)
         if prepared.blank:
             return Page(index, w, h, dpi=dpi, skipped="blank page (no ink found)"), array
