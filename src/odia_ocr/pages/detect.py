@@ -30,13 +30,14 @@ class LineDetector(Protocol):
     def detect(self, grey: np.ndarray) -> list[Box]: ...
 
 
-def fit_to_ink(grey: np.ndarray, boxes: list[Box], min_ink: int = 1) -> list[Box]:
+def fit_to_ink(grey: np.ndarray, boxes: list[Box], min_ink: int = 1, mask: np.ndarray | None = None) -> list[Box]:
     """Shrink each box to the ink inside it; boxes holding no ink are dropped.
 
     The learned detector pads its boxes by about half a line; shrinking them
     makes boxes comparable across detectors. Crops are padded again later.
+    ``mask`` is the page's :func:`ink_mask`, when the caller has it already.
     """
-    m = ink_mask(grey)
+    m = ink_mask(grey) if mask is None else mask
     out = []
     for x0, y0, x1, y1 in boxes:
         sub = m[y0:y1, x0:x1]
@@ -55,7 +56,7 @@ def median_letter_height(mask: np.ndarray, min_height: int = 4) -> float | None:
     return float(np.median(h[ok])) if ok.any() else None
 
 
-def split_at_gaps(grey: np.ndarray, boxes: list[Box], min_gap: float) -> list[Box]:
+def split_at_gaps(grey: np.ndarray, boxes: list[Box], min_gap: float, mask: np.ndarray | None = None) -> list[Box]:
     """Cut each box where a run of ink-free columns is wider than ``min_gap`` line heights.
 
     The line height is the box's own, or the page's usual one when the box is
@@ -63,7 +64,7 @@ def split_at_gaps(grey: np.ndarray, boxes: list[Box], min_gap: float) -> list[Bo
     """
     if not boxes:
         return []
-    m = ink_mask(grey)
+    m = ink_mask(grey) if mask is None else mask
     usual = float(np.median([b[3] - b[1] for b in boxes]))
     out: list[Box] = []
     for x0, y0, x1, y1 in boxes:
@@ -75,14 +76,14 @@ def split_at_gaps(grey: np.ndarray, boxes: list[Box], min_gap: float) -> list[Bo
                 if start is None:
                     start = i
                 elif run_start is not None and i - run_start >= limit:
-                    out.extend(fit_to_ink(grey, [(x0 + start, y0, x0 + run_start, y1)]))
+                    out.extend(fit_to_ink(grey, [(x0 + start, y0, x0 + run_start, y1)], mask=m))
                     start = i
                 run_start = None
             elif run_start is None:
                 run_start = i
         if start is not None:
             end = run_start if run_start is not None else len(cols)
-            out.extend(fit_to_ink(grey, [(x0 + start, y0, x0 + end, y1)]))
+            out.extend(fit_to_ink(grey, [(x0 + start, y0, x0 + end, y1)], mask=m))
     return out
 
 
@@ -324,9 +325,10 @@ class RapidLineDetector:
     def detect(self, grey: np.ndarray) -> list[Box]:
         if min(grey.shape[:2]) < 8:
             return []
+        mask = ink_mask(grey)
         scale = min(1.0, self.max_side / max(grey.shape[:2]))
         if self.letter_height:
-            body_h = median_letter_height(ink_mask(grey))
+            body_h = median_letter_height(mask)
             if body_h:
                 scale = min(scale, max(self.letter_height / body_h, 0.25))
         small = grey if scale == 1.0 else cv2.resize(
@@ -342,7 +344,7 @@ class RapidLineDetector:
             x1, y1 = min(w, int(np.ceil(q[:, 0].max())) + 1), min(h, int(np.ceil(q[:, 1].max())) + 1)
             if x1 > x0 and y1 > y0:
                 boxes.append((x0, y0, x1, y1))
-        return split_at_gaps(grey, fit_to_ink(grey, boxes), self.split_gap)
+        return split_at_gaps(grey, fit_to_ink(grey, boxes, mask=mask), self.split_gap, mask=mask)
 
 
 #: Detector names -> classes, for options and the command line.
