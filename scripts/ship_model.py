@@ -44,6 +44,7 @@ def main() -> int:
     ap.add_argument("--val-lines", type=int, default=1000)
     ap.add_argument("--bench", help="JSON of benchmark results to quote in the model card")
     ap.add_argument("--out", default=str(MODELS))
+    ap.add_argument("--history", help="a sentence on how the run went (resumes, schedule changes) for the card")
     args = ap.parse_args()
     out = Path(args.out)
     with tempfile.TemporaryDirectory() as tmp:
@@ -64,13 +65,13 @@ def main() -> int:
         out.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(chosen, out / "odia-crnn.onnx")
     bench = json.loads(Path(args.bench).read_text()) if args.bench else None
-    (out / "MODEL_CARD.md").write_text(model_card(meta, bench), encoding="utf-8")
+    (out / "MODEL_CARD.md").write_text(model_card(meta, bench, args.history), encoding="utf-8")
     print(f"validation CER fp32 {cer32:.4f}, int8 {cer8:.4f}: shipped {meta.metrics['weights']} "
           f"({(out / 'odia-crnn.onnx').stat().st_size / 1e6:.1f} MB) to {out}")
     return 0
 
 
-def model_card(meta, bench: dict | None) -> str:
+def model_card(meta, bench: dict | None, history: str | None = None) -> str:
     td, cfg, m = meta.training_data, meta.config, meta.metrics
     lines = [
         "# odia-crnn: the bundled Odia line recognizer",
@@ -84,6 +85,7 @@ def model_card(meta, bench: dict | None) -> str:
         f"canonicalization `{meta.canonicalization}`; format version {meta.format_version}.",
         f"- Weights: {m.get('weights')}; trained {m.get('step')} steps, {m.get('lines_seen')} lines seen "
         f"(batch {cfg['batch_size']}, AdamW lr {cfg['lr']}, cosine to step {cfg['max_steps']}, bf16 autocast on CPU).",
+        *([f"- Run history: {history}"] if history else []),
         "",
         "## Training data (all synthetic)",
         f"- Text: {td.get('train_sentences')} sentences from {', '.join(Path(c).name for c in td.get('corpora', []))} "
