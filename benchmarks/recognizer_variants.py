@@ -15,14 +15,12 @@ import io
 import sys
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from machine import describe_machine
+from bench_io import machine_info, machine_line
 from odia_ocr.recognizer.model import CRNN, CRNNConfig
 from odia_ocr.text import default_charset
 
@@ -41,7 +39,7 @@ def main() -> int:
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     x = np.random.default_rng(0).random((args.batch, 1, 32, args.width)).astype(np.float32)
-    print(f"machine: {describe_machine()}")
+    print(machine_line(machine_info()))
     print(f"random lines 32x{args.width}, batch {args.batch}, {args.threads} threads\n")
     print("| variant | parameters | ONNX fp32 lines/s | training lines/s (bf16) |\n|---|---|---|---|")
     for name, (channels, hidden) in VARIANTS.items():

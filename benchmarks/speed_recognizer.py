@@ -20,8 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from machine import describe_machine
+from bench_io import machine_info, machine_line
 from odia_ocr.data.images import load_image, to_array
 from odia_ocr.engines.registry import create_engine
 
@@ -65,7 +64,7 @@ def main() -> int:
     tess = _lines_per_s("tesseract", images[: args.tesseract_lines], None, 1)
     rss = _peak_rss_mb(paths[:100], args.model)
     result = {
-        "machine": describe_machine(),
+        "machine": machine_line(machine_info()),
         "lines": len(images),
         "compact_lines_per_s": round(compact, 1),
         "tesseract_lines_per_s": round(tess, 2),
@@ -74,7 +73,7 @@ def main() -> int:
     }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=2), encoding="utf-8")
-    print(f"machine: {result['machine']}")
+    print(result["machine"])
     print("| engine | lines/s |\n|---|---|")
     print(f"| compact (ONNX Runtime) | {compact:.1f} |\n| tesseract ori (psm 7) | {tess:.2f} |")
     print(f"speed-up: {compact / tess:.1f}x; peak RSS of `odia-ocr read` on 100 lines: {rss:.0f} MB")

@@ -16,8 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from machine import describe_machine
+from bench_io import machine_info, machine_line
 from odia_ocr.synth.corpus import load_corpus_lines, read_wordlist
 from odia_ocr.synth.fonts import discover_fonts
 from odia_ocr.synth.writer import LineJob, write_lines
@@ -35,7 +34,7 @@ def main() -> int:
         tuple(read_wordlist(SHARED / "corpora" / "tesseract-langdata" / "ori.wordlist")),
         0, None, 8, 48, (18, 40), "bench",
     )
-    print(f"machine: {describe_machine()}")
+    print(machine_line(machine_info()))
     print("| processes | lines | lines/s |\n|---|---|---|")
     for workers in sorted({1, os.cpu_count() or 1}):
         with tempfile.TemporaryDirectory() as tmp:
