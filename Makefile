@@ -10,8 +10,8 @@ demo:  ## set up (core, no torch) and read the bundled sample image with the bun
 
 test:  ## set up everything (train, vlm, serve, dev) and run the whole test suite
 	VENV=$(VENV) scripts/setup.sh dev
-	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks scripts
 	$(VENV)/bin/python -m pytest
 
 lint:
-	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks scripts
