@@ -15,11 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from odia_ocr.cli.common import CliError, report_problem
+from odia_ocr.pages.export import FORMATS, TEXT_FORMATS
 
 __all__ = ["register"]
-
-FORMATS = ("txt", "json", "hocr", "alto", "pdf")
-_EXT = {"txt": ".txt", "json": ".json", "hocr": ".hocr", "alto": ".alto.xml", "pdf": ".pdf"}
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -27,7 +25,7 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="images (PNG, JPEG, TIFF, WebP) or PDFs; '-' reads a list of paths from stdin")
     parser.add_argument("--engine", default="default", help="recognizer engine (default: the bundled compact model)")
     parser.add_argument("--model", help="model file for the engine (default: the bundled model)")
-    parser.add_argument("--format", choices=FORMATS, default="txt",
+    parser.add_argument("--format", choices=list(FORMATS), default="txt",
                         help="txt (default), json (document/page/block/line/word with boxes), hocr, alto, or pdf "
                              "(searchable: image + invisible text; needs --out)")
     parser.add_argument("--json", action="store_true",
@@ -92,7 +90,7 @@ class _Output:
     def target(self, name: str) -> Path | None:
         if self.path is None:
             return None
-        return self.path / (Path(name).stem + _EXT[self.fmt]) if self.is_dir else self.path
+        return self.path / (Path(name).stem + FORMATS[self.fmt]) if self.is_dir else self.path
 
     def write(self, name: str, content: str | bytes) -> None:
         target = self.target(name)
@@ -187,7 +185,7 @@ class _ReadJob:
     def read_document(self, path: str) -> None:
         from tqdm import tqdm
 
-        from odia_ocr.pages.export import SearchablePdf, export_alto, export_hocr, export_json, export_txt
+        from odia_ocr.pages.export import SearchablePdf
         from odia_ocr.pages.results import Document
         from odia_ocr.pages.sources import DocumentError, count_pages
 
@@ -219,7 +217,6 @@ class _ReadJob:
             conf = sum(ln.confidence for ln in lines) / len(lines) if lines else 0.0
             obj = {"file": path, "text": doc.text, "confidence": round(conf, 4), **d}
             self.output.write(path, json.dumps(obj, ensure_ascii=False) if self.output.path is None
-                              else export_json(doc))
+                              else TEXT_FORMATS["json"](doc))
         else:
-            writer = {"txt": export_txt, "hocr": export_hocr, "alto": export_alto}[self.fmt]
-            self.output.write(path, writer(doc))
+            self.output.write(path, TEXT_FORMATS[self.fmt](doc))
