@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from odia_ocr.recognizer.preprocess import to_grey  # one grey conversion for lines and pages
+
 __all__ = [
     "PreparedPage",
     "PreprocessOptions",
@@ -61,17 +63,6 @@ class PreparedPage:
     rotation: int = 0
     skew: float = 0.0
     blank: bool = False
-
-
-def to_grey(image: np.ndarray) -> np.ndarray:
-    """uint8 (H, W) grey from grey, RGB or RGBA."""
-    if image.ndim == 3:
-        if image.shape[2] == 4:
-            image = image[:, :, :3]
-        image = cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2GRAY)
-    if image.dtype != np.uint8:
-        image = cv2.normalize(image.astype(np.float32), None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
-    return image
 
 
 def _downscale(grey: np.ndarray, max_side: int) -> tuple[np.ndarray, float]:

@@ -18,7 +18,8 @@ __all__ = ["MIN_WIDTH", "pad_batch", "prepare_line"]
 MIN_WIDTH = 16
 
 
-def _to_grey(img: np.ndarray) -> np.ndarray:
+def to_grey(img: np.ndarray) -> np.ndarray:
+    """uint8 (H, W) grey from grey, RGB or RGBA (other dtypes are rescaled to 0–255)."""
     if img.ndim == 3:
         if img.shape[2] == 4:
             img = img[:, :, :3]
@@ -34,7 +35,7 @@ def prepare_line(img: np.ndarray, height: int, max_width: int = 4096) -> np.ndar
     Light text on a dark background is inverted (decided by the median, since
     most pixels of a line are paper), so one model reads both polarities.
     """
-    g = _to_grey(img)
+    g = to_grey(img)
     h, w = g.shape[:2]
     if h < 1 or w < 1:
         raise ValueError("empty image")
