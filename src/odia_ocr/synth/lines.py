@@ -16,6 +16,7 @@ from odia_ocr.synth.corpus import TextSampler
 from odia_ocr.synth.degrade import LEVELS, degrade, sample_degradation
 from odia_ocr.synth.fonts import FontSpec, font_coverage
 from odia_ocr.synth.render import LineRenderer
+from odia_ocr.synth.style import sample_style, vary_style
 
 __all__ = ["LineSynthesizer", "SynthLine", "legible"]
 
@@ -51,6 +52,7 @@ class LineSynthesizer:
         texts: TextSampler,
         sizes: tuple[int, int] = (18, 40),
         p_letter_spacing: float = 0.08,
+        style_jitter: float = 0.0,
     ) -> None:
         if not fonts:
             raise ValueError("no fonts to render with")
@@ -58,6 +60,7 @@ class LineSynthesizer:
         self.texts = texts
         self.sizes = sizes
         self.p_letter_spacing = p_letter_spacing
+        self.style_jitter = style_jitter  # 0 keeps fonts as designed (benchmarks); training varies them
         self.renderer = LineRenderer()
         self._coverage = {f.path: font_coverage(f.path) | {" "} for f in self.fonts}
 
@@ -98,10 +101,16 @@ class LineSynthesizer:
         else:
             strength, level_name = LEVELS[level], level
         mask = self.renderer.render(text, font, size, spacing)
+        meta: dict[str, object] = {"letter_spacing": spacing}
+        if self.style_jitter > 0:
+            style = sample_style(rng, self.style_jitter)
+            mask = vary_style(mask, style, rng)
+            meta["style"] = style.to_dict()
         img = degrade(mask, sample_degradation(rng, strength), rng)
         for _ in range(3):  # rare parameter mixes leave the text illegible: redraw milder
             if legible(mask, img):
                 break
             strength *= 0.5
             img = degrade(mask, sample_degradation(rng, strength), rng)
-        return SynthLine(img, text, font.name, level_name, size, {"strength": strength, "letter_spacing": spacing})
+        meta["strength"] = strength
+        return SynthLine(img, text, font.name, level_name, size, meta)

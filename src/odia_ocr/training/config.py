@@ -31,6 +31,7 @@ class TrainConfig:
     min_chars: int = 4
     max_chars: int = 48
     font_sizes: tuple[int, int] = (18, 40)
+    style_jitter: float = 0.0  # type-style variation (width, weight, warp) for unseen fonts; 0 = off
     # model
     input_height: int = 32
     max_width: int = 1200

@@ -75,7 +75,9 @@ def build_synthesizers(cfg: TrainConfig) -> tuple[LineSynthesizer, LineSynthesiz
     words = [w for p in cfg.wordlists for w in read_wordlist(p)]
     train_words = [w for w in words if split_of(w) == "train"]
     sizes = tuple(cfg.font_sizes)
-    train_syn = LineSynthesizer(train_fonts, TextSampler(train_lines, train_words), sizes)  # type: ignore[arg-type]
+    train_syn = LineSynthesizer(  # type: ignore[arg-type]
+        train_fonts, TextSampler(train_lines, train_words), sizes, style_jitter=cfg.style_jitter
+    )
     val_syn = LineSynthesizer(train_fonts, TextSampler(val_lines or train_lines, words), sizes)  # type: ignore[arg-type]
     summary = {
         "fonts": sorted({f.name for f in train_fonts}),
@@ -88,6 +90,7 @@ def build_synthesizers(cfg: TrainConfig) -> tuple[LineSynthesizer, LineSynthesiz
         "train_words": len(train_words),
         "datasets": list(cfg.datasets),
         "dataset_ratio": cfg.dataset_ratio,
+        "style_jitter": cfg.style_jitter,
     }
     return train_syn, val_syn, summary
 
