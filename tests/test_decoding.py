@@ -57,3 +57,13 @@ def test_lm_save_load_roundtrip(tmp_path) -> None:
     lm.save(tmp_path / "x.lm.json.gz")
     back = CharNgramLM.load(tmp_path / "x.lm.json.gz")
     assert back.logprob("କ", "ଖ") == lm.logprob("କ", "ଖ")
+
+
+def test_unambiguous_line_skips_the_search_with_the_same_result() -> None:
+    """One plausible class per frame: the direct path equals what the full search finds."""
+    lm = CharNgramLM.from_texts(["କଗଖ"] * 20, order=3)
+    lg = frames({K: 0.9995}, {K: 0.9995}, {BLANK: 0.9995}, {K: 0.9995}, {G: 0.9995})
+    fast = beam_decode(lg, CS, lm, BeamConfig())
+    full = beam_decode(lg, CS, lm, BeamConfig(prune=1e-12))  # every class is a candidate: the full search
+    assert fast.text == full.text == "କକଗ"
+    assert abs(fast.confidence - full.confidence) < 1e-3

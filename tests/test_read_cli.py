@@ -111,6 +111,8 @@ def test_missing_model_and_unknown_engine(capsys) -> None:
     assert rc == 2 and "/nope/m.onnx: model file not found" in err
     rc, _, err = run_cli(["read", "x.png", "--engine", "nope"], capsys)
     assert rc == 2 and "unknown engine 'nope'" in err
+    rc, _, err = run_cli(["read", "x.png", "--engine", "tesseract", "--decoder", "lm"], capsys)
+    assert rc == 2 and "engine 'tesseract' has no option 'decoder'" in err and len(err.strip().splitlines()) == 1
 
 
 def test_python_api_accepts_path_bytes_pil_and_array(tiny_onnx, images) -> None:

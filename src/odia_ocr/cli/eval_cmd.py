@@ -42,6 +42,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="DIR", help="write report.md, report.json and predictions.jsonl here")
     parser.add_argument("--batch-size", type=_positive, default=16, metavar="N",
                         help="line images per engine call (default 16)")
+    parser.add_argument("--decoder", choices=["greedy", "beam", "lm"], default=None,
+                        help="CTC decoding of the compact model (default: the engine's own; see `read --help`)")
     parser.add_argument("--worst", type=int, default=20, metavar="N",
                         help="worst samples shown in the report (default 20)")
     parser.set_defaults(func=run)
@@ -66,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
     options: dict[str, object] = {"batch_size": args.batch_size}
     if args.model:
         options["model"] = args.model
+    if args.decoder:
+        options["decoder"] = args.decoder
     try:
         engine = create_engine(args.engine, **options)
     except UnknownEngineError as err:

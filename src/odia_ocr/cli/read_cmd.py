@@ -40,8 +40,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dpi", type=float, default=300, help="PDF rasterization resolution (default 300)")
     parser.add_argument("--text-layer", action="store_true", help="use a PDF page's own text layer when it has one")
     parser.add_argument("--batch-size", type=int, default=32, help="line images recognized per batch (default 32)")
-    parser.add_argument("--decoder", choices=["greedy", "beam"], default="greedy",
-                        help="CTC decoding of the compact model (default greedy)")
+    parser.add_argument("--decoder", choices=["greedy", "beam", "lm"], default=None,
+                        help="CTC decoding of the compact model: lm (default engine: beam search with the bundled "
+                             "character LM), beam (no LM) or greedy (fastest; the `compact` engine's default)")
     parser.add_argument("--lm", metavar="FILE",
                         help="character n-gram LM for beam search: an Odia text corpus (.txt) or a saved .lm.json.gz")
     parser.set_defaults(func=run)
@@ -115,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
 
     fmt = "json" if args.json else args.format
     options: dict[str, Any] = {"batch_size": args.batch_size}
-    if args.decoder != "greedy" or args.lm:
+    if args.decoder or args.lm:
         options.update(decoder=args.decoder, lm=args.lm)
     try:
         reader = Reader(args.engine, args.model, **options)

@@ -19,14 +19,23 @@ from odia_ocr.recognizer.decode import greedy_decode
 from odia_ocr.recognizer.modelfile import META_KEY, ModelFormatError, ModelMeta
 from odia_ocr.recognizer.preprocess import pad_batch, prepare_line
 
-__all__ = ["CompactEngine", "default_model_path", "read_onnx_meta"]
+__all__ = ["DECODERS", "CompactEngine", "DefaultEngine", "default_lm_path", "default_model_path", "read_onnx_meta"]
 
 DEFAULT_MODEL_NAME = "odia-crnn.onnx"
+DEFAULT_LM_NAME = "odia-char5.lm.json.gz"
+
+#: greedy: best path; beam: prefix beam search; lm: beam search with a character LM (the bundled one by default).
+DECODERS = ("greedy", "beam", "lm")
 
 
 def default_model_path() -> Path:
     """The model bundled inside the package."""
     return Path(str(resources.files("odia_ocr") / "models" / DEFAULT_MODEL_NAME))
+
+
+def default_lm_path() -> Path:
+    """The character 5-gram LM bundled inside the package (scripts/build_lm.py)."""
+    return Path(str(resources.files("odia_ocr") / "models" / DEFAULT_LM_NAME))
 
 
 def read_onnx_meta(path: str | Path) -> ModelMeta:
@@ -50,21 +59,28 @@ def _meta_of(sess: object, path: str | Path) -> ModelMeta:
 
 
 class CompactEngine:
-    """Recognizer backed by an exported CRNN (.onnx with embedded metadata)."""
+    """Recognizer backed by an exported CRNN (.onnx with embedded metadata); greedy decoding unless asked."""
 
     name = "compact"
+    default_decoder = "greedy"
 
     def __init__(self, model: str | os.PathLike[str] | None = None, batch_size: int = 32, threads: int = 0,
-                 decoder: str = "greedy", lm: str | os.PathLike[str] | None = None, beam_width: int = 8,
+                 decoder: str | None = None, lm: str | os.PathLike[str] | None = None, beam_width: int = 8,
                  lm_weight: float = 0.3, **_: object) -> None:
-        """``decoder='beam'`` with ``lm`` (a corpus .txt or a saved .lm.json.gz) adds the language model."""
+        """``decoder='lm'`` uses ``lm`` (a corpus .txt or a saved .lm.json.gz), or the bundled LM without one.
+
+        Giving ``lm`` with any decoder implies beam search with that LM.
+        """
         import onnxruntime as ort
 
         from odia_ocr.recognizer.beam import BeamConfig
         from odia_ocr.recognizer.lm import CharNgramLM
 
-        if decoder not in ("greedy", "beam"):
-            raise ValueError(f"unknown decoder {decoder!r}; choose greedy or beam")
+        decoder = decoder or self.default_decoder
+        if decoder not in DECODERS:
+            raise ValueError(f"unknown decoder {decoder!r}; choose from {', '.join(DECODERS)}")
+        if decoder == "lm" and lm is None:
+            lm = default_lm_path()
         if lm is not None and not Path(lm).is_file():
             raise FileNotFoundError(f"{lm}: language model / corpus file not found")
         self.decoder = "beam" if lm is not None else decoder
@@ -114,3 +130,14 @@ class CompactEngine:
                 d = greedy_decode(lg[None], np.array([lg.shape[0]]), self.charset)[0]
             results.append(LineResult(d.text, d.confidence))
         return results
+
+
+class DefaultEngine(CompactEngine):
+    """The compact model with beam search and the bundled character LM: what `odia-ocr read` uses.
+
+    On the synthetic benchmark the LM lowers CER at every degradation level;
+    ``decoder="greedy"`` trades that for several times the decoding speed.
+    """
+
+    name = "default"
+    default_decoder = "lm"

@@ -8,6 +8,7 @@ picks an engine that needs them. Every engine class is constructed as
 from __future__ import annotations
 
 import importlib
+import inspect
 from typing import Any
 
 from odia_ocr.engines.base import Recognizer
@@ -16,7 +17,7 @@ __all__ = ["ENGINES", "UnknownEngineError", "create_engine"]
 
 #: name -> "module:Class"
 ENGINES: dict[str, str] = {
-    "default": "odia_ocr.engines.compact:CompactEngine",
+    "default": "odia_ocr.engines.compact:DefaultEngine",
     "compact": "odia_ocr.engines.compact:CompactEngine",
     "tesseract": "odia_ocr.engines.tesseract:TesseractEngine",
     "tesseract-script": "odia_ocr.engines.tesseract:TesseractScriptEngine",
@@ -36,4 +37,9 @@ def create_engine(name: str, **options: Any) -> Recognizer:
         raise UnknownEngineError(f"unknown engine {name!r}; choose from {', '.join(sorted(ENGINES))}")
     module_name, cls_name = target.split(":")
     cls = getattr(importlib.import_module(module_name), cls_name)
+    params = inspect.signature(cls.__init__).parameters
+    if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        unknown = sorted(set(options) - set(params))
+        if unknown:
+            raise ValueError(f"engine {name!r} has no option {', '.join(map(repr, unknown))}")
     return cls(**options)

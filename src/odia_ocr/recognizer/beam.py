@@ -3,6 +3,8 @@
 Only characters the network itself finds plausible at a frame (probability
 above ``prune``) are explored, so the language model can choose between
 readings of an ambiguous glyph but cannot rewrite a clearly printed one.
+It also makes the search free where nothing is ambiguous: a line with one
+plausible class per frame has one path, which is decoded directly.
 """
 
 from __future__ import annotations
@@ -40,12 +42,18 @@ def beam_decode(logits: np.ndarray, charset: Charset, lm: CharNgramLM | None = N
     """Decode one line's (frames, classes) logits."""
     logp = log_softmax(logits.astype(np.float32))
     log_prune = math.log(cfg.prune)
-    # prefix -> (log p ending in blank, log p ending in non-blank, lm score, last char index)
+    if logp.shape[0] == 0 or int((logp > log_prune).sum(axis=1).max()) <= 1:
+        return _single_path(logp, charset)
+    # prefix -> (log p ending in blank, log p ending in non-blank, lm score)
     beams: dict[tuple[int, ...], tuple[float, float, float]] = {(): (0.0, _NEG, 0.0)}
+    # The LM reads only the last order-1 characters: keep that tail per prefix, not the whole text.
+    keep = lm.order - 1 if lm is not None else 0
+    tails: dict[tuple[int, ...], str] = {(): ""}
     chars = charset.chars
+    lm_cache: dict[tuple[str, int], float] = {}
     for t in range(logp.shape[0]):
         row = logp[t]
-        cand = np.nonzero(row > log_prune)[0]
+        cand = [(int(c), float(row[c])) for c in np.nonzero(row > log_prune)[0]]
         nxt: dict[tuple[int, ...], list[float]] = {}
 
         def add(prefix: tuple[int, ...], pb: float, pnb: float, lm_score: float,
@@ -58,16 +66,22 @@ def beam_decode(logits: np.ndarray, charset: Charset, lm: CharNgramLM | None = N
 
         for prefix, (pb, pnb, lms) in beams.items():
             total = _lse(pb, pnb)
-            for c in cand:
-                lp = float(row[c])
+            last = prefix[-1] if prefix else -1
+            tail = tails[prefix]
+            for c, lp in cand:
                 if c == 0:
                     add(prefix, total + lp, _NEG, lms)
                     continue
-                last = prefix[-1] if prefix else -1
-                new = (*prefix, int(c))
+                new = (*prefix, c)
                 extra = 0.0
                 if lm is not None:
-                    extra = cfg.lm_weight * lm.logprob(charset.decode(prefix), chars[c - 1]) + cfg.insertion_bonus
+                    key = (tail, c)
+                    extra = lm_cache.get(key)  # type: ignore[assignment]
+                    if extra is None:
+                        extra = cfg.lm_weight * lm.logprob(tail, chars[c - 1]) + cfg.insertion_bonus
+                        lm_cache[key] = extra
+                    if new not in tails:
+                        tails[new] = (tail + chars[c - 1])[-keep:] if keep else ""
                 if c == last:
                     add(prefix, _NEG, pnb + lp, lms)  # repeat collapses into the same character
                     add(new, _NEG, pb + lp + extra, lms + extra)  # a blank separated a real double
@@ -75,7 +89,27 @@ def beam_decode(logits: np.ndarray, charset: Charset, lm: CharNgramLM | None = N
                     add(new, _NEG, total + lp + extra, lms + extra)
         ranked = sorted(nxt.items(), key=lambda kv: _lse(kv[1][0], kv[1][1]), reverse=True)[: cfg.beam]
         beams = {k: (v[0], v[1], v[2]) for k, v in ranked}
+        if lm is None:
+            tails = dict.fromkeys(beams, "")
+        else:
+            tails = {k: tails[k] for k in beams}
     best, (pb, pnb, lms) = max(beams.items(), key=lambda kv: _lse(kv[1][0], kv[1][1]))
     acoustic = _lse(pb, pnb) - lms
+    conf = math.exp(acoustic / max(1, len(best))) if best else 1.0
+    return Decoded(canonicalize(charset.decode(best)), min(1.0, conf))
+
+
+def _single_path(logp: np.ndarray, charset: Charset) -> Decoded:
+    """What the search returns when each frame has one plausible class: that path, collapsed.
+
+    The confidence is computed as the search computes it (acoustic log-probability
+    per emitted character), so both routes give the same result for the same line.
+    """
+    path = logp.argmax(axis=1)
+    keep = np.ones(len(path), bool)
+    keep[1:] = path[1:] != path[:-1]
+    keep &= path != 0
+    best = path[keep].tolist()
+    acoustic = float(logp.max(axis=1).sum())
     conf = math.exp(acoustic / max(1, len(best))) if best else 1.0
     return Decoded(canonicalize(charset.decode(best)), min(1.0, conf))

@@ -29,6 +29,7 @@ class CharNgramLM:
         self.counts: dict[str, Counter[str]] = defaultdict(Counter)
         self.vocab: set[str] = set()
         self._cache: dict[tuple[str, str], float] = {}
+        self._sizes: dict[str, tuple[int, int]] = {}  # context -> (total count, distinct next chars)
 
     @classmethod
     def from_texts(cls, texts: Iterable[str], order: int = 5) -> CharNgramLM:
@@ -61,21 +62,46 @@ class CharNgramLM:
             return cached
         p = 1.0 / (len(self.vocab) + 1)  # uniform floor, also for unseen characters
         for k in range(0, len(ctx) + 1):  # from the empty context up to the longest
-            c = self.counts.get(ctx[len(ctx) - k :])
+            sub = ctx[len(ctx) - k :]
+            c = self.counts.get(sub)
             if not c:
                 continue
-            total = sum(c.values())
-            types = len(c)
+            sizes = self._sizes.get(sub)
+            if sizes is None:
+                sizes = self._sizes[sub] = (sum(c.values()), len(c))
+            total, types = sizes
             p = max(c.get(ch, 0) - self.discount, 0) / total + (self.discount * types / total) * p
         lp = math.log(max(p, 1e-12))
         if len(self._cache) < 2_000_000:
             self._cache[key] = lp
         return lp
 
+    def prune(self, min_count: int) -> CharNgramLM:
+        """Drop n-grams seen fewer than ``min_count`` times in contexts of two or more characters.
+
+        Rare long n-grams are most of the model's size and memory but add little:
+        with ``min_count=2`` the bundled model keeps 45% of its n-grams, and CER on
+        the synthetic benchmark moved from 4.39% to 4.49% (scripts/build_lm.py).
+        Unigrams and bigrams are kept whole so every character keeps a probability.
+        """
+        for ctx in list(self.counts):
+            if len(ctx) < 2:
+                continue
+            kept = Counter({ch: n for ch, n in self.counts[ctx].items() if n >= min_count})
+            if kept:
+                self.counts[ctx] = kept
+            else:
+                del self.counts[ctx]
+        self._cache.clear()
+        self._sizes.clear()
+        return self
+
     def save(self, path: str | Path) -> None:
-        data = {"order": self.order, "discount": self.discount, "counts": {k: dict(v) for k, v in self.counts.items()}}
-        with gzip.open(path, "wt", encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False)
+        """Gzipped JSON, byte-for-byte reproducible (no timestamp in the gzip header)."""
+        data = {"order": self.order, "discount": self.discount,
+                "counts": {k: dict(sorted(v.items())) for k, v in sorted(self.counts.items())}}
+        with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as f:
+            f.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
     @classmethod
     def load(cls, path: str | Path) -> CharNgramLM:

@@ -1,0 +1,51 @@
+"""The model and language model that ship in the package: they load, read the bundled sample, decode as named."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from odia_ocr.data.images import load_image, to_array
+from odia_ocr.engines.compact import CompactEngine, DefaultEngine, default_lm_path, default_model_path
+from odia_ocr.engines.registry import create_engine
+from odia_ocr.recognizer.lm import CharNgramLM
+from odia_ocr.text import canonicalize
+
+SAMPLE = Path(str(resources.files("odia_ocr") / "samples" / "line-01.png"))
+
+
+@pytest.fixture(scope="module")
+def sample() -> tuple[np.ndarray, str]:
+    text = SAMPLE.with_name("line-01.gt.txt").read_text(encoding="utf-8").strip()
+    return to_array(load_image(SAMPLE)), canonicalize(text)
+
+
+def test_bundled_files_exist_and_are_small() -> None:
+    assert default_model_path().stat().st_size < 25e6
+    assert default_lm_path().stat().st_size < 5e6
+
+
+def test_default_engine_reads_the_sample_with_the_bundled_lm(sample) -> None:
+    image, text = sample
+    engine = create_engine("default")
+    assert isinstance(engine, DefaultEngine) and engine.decoder == "beam" and engine.lm is not None
+    assert engine.recognize([image])[0].text == text
+
+
+def test_compact_engine_is_greedy_and_decoder_can_be_chosen(sample) -> None:
+    image, text = sample
+    assert CompactEngine().decoder == "greedy" and CompactEngine().lm is None
+    assert DefaultEngine(decoder="greedy").lm is None
+    assert CompactEngine(decoder="lm").lm is not None
+    assert CompactEngine().recognize([image])[0].text == text
+    with pytest.raises(ValueError, match="unknown decoder"):
+        CompactEngine(decoder="viterbi")
+
+
+def test_bundled_lm_prefers_odia_spelling() -> None:
+    lm = CharNgramLM.load(default_lm_path())
+    assert lm.order == 5
+    assert lm.logprob("ଓଡ଼ି", "ଆ") > lm.logprob("ଓଡ଼ି", "ଖ")
