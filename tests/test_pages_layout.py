@@ -71,3 +71,19 @@ def test_empty_and_single_inputs() -> None:
     assert group_rows([]) == []
     assert analyze_layout([]) == []
     assert analyze_layout([(5, 5, 50, 20)]) == [[(5, 5, 50, 20)]]
+
+
+def test_box_inside_a_line_box_is_part_of_that_line() -> None:
+    """The detector sometimes boxes a mark twice (a danda at the line end): it must not become a line."""
+    segs = [(100, 100 + 50 * r, 560, 130 + 50 * r) for r in range(4)] + [(550, 152, 556, 178)]
+    lines = group_rows(segs)
+    assert len(lines) == 4 and (100, 150, 560, 180) in lines
+
+
+def test_gutter_interrupted_by_an_inset_is_still_a_gutter() -> None:
+    """Text set across the gutter for a few rows (an inset's caption) does not merge the columns elsewhere."""
+    segs = two_column_page(rows=16)
+    segs += [(480, 100 + 50 * r, 720, 130 + 50 * r) for r in (6, 7)]  # inset captions across the gutter
+    lines = group_rows(segs)
+    body = [b for b in lines if b[1] >= 100 and not 6 <= (b[1] - 100) // 50 <= 7]
+    assert all(b[2] - b[0] <= 460 for b in body)  # every other row is still two lines, one per column

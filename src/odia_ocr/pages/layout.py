@@ -54,22 +54,38 @@ class _Coverage:
         for x0, y0, x1, y1 in boxes:
             self.map[y0 // scale : -(-y1 // scale), x0 // scale : -(-x1 // scale)] = True
 
-    def channel(self, a: Box, b: Box) -> float:
+    def channel(self, a: Box, b: Box, min_share: float = 0.6) -> float:
         """Text rows, in pixels, that a white channel through the gap between ``a`` and ``b`` passes.
 
         For each x inside the gap, white is followed up from the row's top and
         down from its bottom until it meets a box; only rows that hold text
         between ``a``'s left and ``b``'s right count, so margins and the space
         between lines add nothing. The best x counts.
+
+        A gutter can also be interrupted: an inset, a boxed picture caption or a
+        sub-heading set across both columns blocks it for a few rows, and the
+        columns go on below. So an x also counts all the rows with text on both
+        sides of it where it is white, when it is white in at least ``min_share``
+        of them: a column gutter is white in nearly every row beside it, while
+        the rivers of justified spacing are white in a few rows only.
         """
         s, m = self.scale, self.map
-        cols = m[:, a[2] // s + 1 : max(a[2] // s + 2, b[0] // s)]
+        lo, hi = a[2] // s + 1, max(a[2] // s + 2, b[0] // s)
+        cols = m[:, lo:hi]
         text_rows = m[:, a[0] // s : -(-b[2] // s)].any(axis=1)
         top, bottom = min(a[1], b[1]) // s, -(-max(a[3], b[3]) // s)
         rows_up = np.concatenate([[0], np.cumsum(text_rows[:top][::-1])])
         rows_down = np.concatenate([[0], np.cumsum(text_rows[bottom:])])
         passed = rows_up[_first_inked(cols[:top][::-1])] + rows_down[_first_inked(cols[bottom:])]
-        return float(passed.max()) * s
+        # Rows with text on both sides of each x of the gap, between a's left and b's right.
+        left = np.maximum.accumulate(m[:, a[0] // s : hi], axis=1)[:, lo - a[0] // s :]
+        right = np.maximum.accumulate(m[:, lo : -(-b[2] // s)][:, ::-1], axis=1)[:, ::-1][:, : hi - lo]
+        beside = left & right
+        beside[top:bottom] = False  # the pair's own row is not evidence either way
+        white = (beside & ~cols).sum(axis=0)
+        share = white / np.maximum(beside.sum(axis=0), 1)
+        interrupted = np.where(share >= min_share, white, 0)
+        return float(max(passed.max(), interrupted.max())) * s
 
 
 def _first_inked(cols: np.ndarray) -> np.ndarray:
@@ -102,7 +118,11 @@ def _join_round(segs: list[Box], opts: LayoutOptions) -> list[Box]:
             b = segs[j]
             if b[0] > a[2] + 40 * ha:
                 break
-            if b[2] <= a[2] or _v_overlap(a, b) < 0.5 * min(ha, b[3] - b[1]):
+            if _v_overlap(a, b) < 0.5 * min(ha, b[3] - b[1]):
+                continue
+            if b[2] <= a[2]:  # inside a's span: part of a's row when it lies within a (a mark boxed twice)
+                if _v_overlap(a, b) >= 0.8 * (b[3] - b[1]):
+                    parent[find(j)] = find(i)
                 continue
             if best < 0 or b[0] - a[2] < best_gap:
                 best, best_gap = j, b[0] - a[2]
