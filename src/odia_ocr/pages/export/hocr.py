@@ -41,6 +41,9 @@ def export_hocr(document: Document) -> str:
     ET.SubElement(head, f"{{{XHTML_NS}}}meta", {
         "name": "ocr-capabilities", "content": "ocr_page ocr_carea ocr_par ocr_line ocrx_word ocrp_wconf",
     })
+    ET.SubElement(head, f"{{{XHTML_NS}}}meta", {"name": "ocr-number-of-pages", "content": str(len(document.pages))})
+    ET.SubElement(head, f"{{{XHTML_NS}}}meta", {"name": "ocr-langs", "content": "or"})
+    ET.SubElement(head, f"{{{XHTML_NS}}}meta", {"name": "ocr-scripts", "content": "Orya"})
     body = ET.SubElement(html, f"{{{XHTML_NS}}}body")
     image = document.name.replace('"', "'")
     for page in document.pages:
