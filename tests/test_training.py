@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 torch = pytest.importorskip("torch")
 
@@ -171,3 +172,20 @@ def test_export_onnx_parity_and_read_cli(tmp_path: Path, tiny_corpus: Path) -> N
     q = CompactEngine(onnx_path.with_suffix(".int8.onnx"))
     assert q.meta.charset == meta.charset
     assert len(q.recognize(imgs)) == 3
+    # Static INT8: calibrated on a line dataset; convolutions become integer ops, outputs stay close.
+    cal = tmp_path / "cal"
+    cal.mkdir()
+    for k, im in enumerate(imgs):
+        Image.fromarray(im).save(cal / f"l{k}.png")
+        (cal / f"l{k}.gt.txt").write_text("କ", encoding="utf-8")
+    static_path = tmp_path / "s.onnx"
+    assert main(["export", str(out / "best.safetensors"), "--out", str(static_path), "--int8",
+                 "--calibration", str(cal)]) == 0
+    import onnx
+
+    ops = {n.op_type for n in onnx.load(str(static_path.with_suffix(".int8.onnx"))).graph.node}
+    assert "QuantizeLinear" in ops and "DynamicQuantizeLSTM" in ops
+    s8 = CompactEngine(static_path.with_suffix(".int8.onnx"))
+    got8 = s8._session.run(None, {"images": batch})[0]
+    assert s8.meta.charset == meta.charset and got8.shape == ref.shape
+    assert np.abs(got8 - ref).max() < 0.25 * np.abs(ref).max()
