@@ -2,10 +2,12 @@
 
     python benchmarks/speed_recognizer.py --data bench-out/synth-bench --lines 200
 
-Reports: compact (ONNX Runtime) batched lines/s, Tesseract lines/s on the same
-lines, their ratio, and the peak RSS of `odia-ocr read` on 100 line images
-(a separate process, measured with getrusage). Targets (issue #3): >=150
-lines/s, >=25x Tesseract, <=400 MB.
+Reports batched lines/s of the compact model with greedy decoding (engine
+`compact`) and with beam search + the bundled character LM (engine `default`,
+what `odia-ocr read` uses), Tesseract lines/s on the same lines, the ratios,
+and the peak RSS of `odia-ocr read` on 100 line images (a separate process,
+measured with getrusage). Targets (issue #3): >=150 lines/s, >=25x
+Tesseract, <=400 MB.
 """
 
 from __future__ import annotations
@@ -61,22 +63,27 @@ def main() -> int:
     paths = _manifest_images(Path(args.data), args.lines)
     images = [to_array(load_image(p)) for p in paths]
     compact = _lines_per_s("compact", images, args.model, 3)
+    default = _lines_per_s("default", images, args.model, 3)
     tess = _lines_per_s("tesseract", images[: args.tesseract_lines], None, 1)
     rss = _peak_rss_mb(paths[:100], args.model)
     result = {
         "machine": machine_line(machine_info()),
         "lines": len(images),
         "compact_lines_per_s": round(compact, 1),
+        "default_lm_lines_per_s": round(default, 1),
         "tesseract_lines_per_s": round(tess, 2),
         "speedup_vs_tesseract": round(compact / tess, 1),
+        "default_lm_speedup_vs_tesseract": round(default / tess, 1),
         "read_100_lines_peak_rss_mb": round(rss, 1),
     }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=2), encoding="utf-8")
     print(result["machine"])
     print("| engine | lines/s |\n|---|---|")
-    print(f"| compact (ONNX Runtime) | {compact:.1f} |\n| tesseract ori (psm 7) | {tess:.2f} |")
-    print(f"speed-up: {compact / tess:.1f}x; peak RSS of `odia-ocr read` on 100 lines: {rss:.0f} MB")
+    print(f"| compact, greedy (ONNX Runtime) | {compact:.1f} |\n| default, beam + LM | {default:.1f} |")
+    print(f"| tesseract ori (psm 7) | {tess:.2f} |")
+    print(f"speed-up: greedy {compact / tess:.1f}x, beam + LM {default / tess:.1f}x; "
+          f"peak RSS of `odia-ocr read` on 100 lines: {rss:.0f} MB")
     return 0
 
 
