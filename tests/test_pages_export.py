@@ -102,6 +102,21 @@ def test_alto_v4_parses_with_the_schema_structure() -> None:
     assert len(ids) == len(set(ids))
 
 
+def test_alto_keeps_schema_rules_for_wordless_lines_and_odd_confidences() -> None:
+    """The schema needs a String in every TextLine and WC in [0, 1]; loaded documents may lack words."""
+    lines = [
+        Line("ଓଡ଼ିଆ ଭାଷା", (0, 0, 200, 40), 1.5), Line("  ", (0, 50, 200, 90), 0.5), Line("x", (0, 100, 50, 140), -0.1),
+    ]
+    doc = Document("loaded.json", [Page(0, 300, 200, [Block((0, 0, 200, 140), lines)])])
+    root = ET.fromstring(export_alto(doc).encode("utf-8"))
+    ns = {"a": ALTO_NS}
+    text_lines = root.findall(".//a:TextLine", ns)
+    assert len(text_lines) == 2 and all(tl.findall("a:String", ns) for tl in text_lines)
+    strings = root.findall(".//a:String", ns)
+    assert [s.get("CONTENT") for s in strings] == ["ଓଡ଼ିଆ", "ଭାଷା", "x"]
+    assert [s.get("WC") for s in strings] == ["1.000", "1.000", "0.000"]
+
+
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")
 def test_searchable_pdf_round_trips_through_pdftotext(tmp_path) -> None:
     doc = document()

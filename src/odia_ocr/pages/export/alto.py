@@ -2,7 +2,10 @@
 
 Follows the ALTO 4.2 schema's element order and required attributes, so
 schema-aware readers (eScriptorium, Transkribus, METS/ALTO viewers) accept it.
-String boxes are estimates (see :mod:`odia_ocr.pages.words`).
+String boxes are estimates (see :mod:`odia_ocr.pages.words`). The schema needs
+at least one String per TextLine and a WC in [0, 1], so a line without words
+(as a hand-built or loaded document may have) gets words estimated from its
+text, or is left out if it has none, and WC is clamped to [0, 1] (NaN to 0).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import xml.etree.ElementTree as ET
 from odia_ocr import __version__
 from odia_ocr.pages.boxes import Box
 from odia_ocr.pages.results import Document
+from odia_ocr.pages.words import estimate_words
 
 __all__ = ["ALTO_NS", "export_alto"]
 
@@ -26,6 +30,11 @@ def _tag(name: str) -> str:
 
 def _geometry(box: Box) -> dict[str, str]:
     return {"HPOS": str(box[0]), "VPOS": str(box[1]), "WIDTH": str(box[2] - box[0]), "HEIGHT": str(box[3] - box[1])}
+
+
+def _wc(confidence: float) -> str:
+    """A schema-valid WC: the confidence clamped to [0, 1], NaN as 0."""
+    return f"{min(1.0, confidence) if confidence > 0 else 0.0:.3f}"
 
 
 def export_alto(document: Document) -> str:
@@ -52,16 +61,19 @@ def export_alto(document: Document) -> str:
         for b, block in enumerate(page.blocks, start=1):
             block_el = ET.SubElement(space, _tag("TextBlock"), {"ID": f"block_{n}_{b}", **_geometry(block.box)})
             for k, line in enumerate(block.lines, start=1):
+                words = line.words or estimate_words(line.text, line.box, line.confidence)
+                if not words:
+                    continue
                 line_el = ET.SubElement(block_el, _tag("TextLine"), {"ID": f"line_{n}_{b}_{k}", **_geometry(line.box)})
-                for m, word in enumerate(line.words, start=1):
+                for m, word in enumerate(words, start=1):
                     if m > 1:
-                        prev = line.words[m - 2].box
+                        prev = words[m - 2].box
                         ET.SubElement(line_el, _tag("SP"), {
                             "WIDTH": str(max(0, word.box[0] - prev[2])), "HPOS": str(prev[2]), "VPOS": str(line.box[1]),
                         })
                     ET.SubElement(line_el, _tag("String"), {
                         "ID": f"string_{n}_{b}_{k}_{m}", **_geometry(word.box),
-                        "CONTENT": word.text, "WC": f"{word.confidence:.3f}",
+                        "CONTENT": word.text, "WC": _wc(word.confidence),
                     })
     xml = ET.tostring(root, encoding="unicode")
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{xml}\n'
