@@ -1,14 +1,15 @@
 """Seconds per typical printed book page, end to end, with the time of each stage and Tesseract beside it.
 
-A "typical book page" here is an A4 page scanned at 300 dpi (2480 x 3508 px),
-one column of 11-12 pt body text (42-50 px font size) with the usual running
+A book page here is one column of 10.5-12 pt body text with the usual running
 header and page number, lightly degraded, in a font family the recognizer was
-not trained on. Pages are rendered by the synthetic page renderer from
+not trained on, scanned at 300 dpi: on a demy octavo page (143 x 222 mm, a
+common Indian book size; 1689 x 2622 px) or on A4 (210 x 297 mm, 2480 x 3508
+px; government documents and reports). Pages are rendered by the synthetic page renderer from
 held-out text, so anyone can rebuild them. Each page is read once to warm up,
 then timed; the median is reported. Tesseract's page mode (psm 3, ``ori``)
 reads the same pages in the same run, as a reference point.
 
-    python benchmarks/pages_speed.py [--pages 5] [--detector rapidocr] [--dpi 300]
+    python benchmarks/pages_speed.py [--paper demy|a4] [--pages 5] [--detector rapidocr] [--dpi 300]
 """
 
 from __future__ import annotations
@@ -33,12 +34,12 @@ from odia_ocr.synth.fonts import DEFAULT_HELDOUT_FAMILIES, discover_fonts
 from odia_ocr.synth.pages import PageSynthesizer, SynthPage
 from pages_data import _CITATION, SHARED
 
-A4_MM = (210, 297)
+PAPER_MM = {"demy": (143, 222), "a4": (210, 297)}
 
 
-def book_pages(count: int, dpi: float, seed: int) -> list[SynthPage]:
-    """Single-column A4 pages at ``dpi`` with 11-12 pt body text in the held-out font."""
-    width, height = (round(mm / 25.4 * dpi) for mm in A4_MM)
+def book_pages(count: int, dpi: float, seed: int, paper: str = "demy") -> list[SynthPage]:
+    """Single-column pages of ``paper`` size at ``dpi`` with 10.5-12 pt body text in the held-out font."""
+    width, height = (round(mm / 25.4 * dpi) for mm in PAPER_MM[paper])
     pt = dpi / 72
     fonts = [f for f in discover_fonts([SHARED / "fonts"]) if f.family in DEFAULT_HELDOUT_FAMILIES]
     text = [_CITATION.sub("", s) for s in load_corpus_lines([SHARED / "corpora" / "odianlp-nmt-or.txt"])]
@@ -57,6 +58,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--pages", type=int, default=5)
     p.add_argument("--dpi", type=float, default=300.0)
+    p.add_argument("--paper", choices=sorted(PAPER_MM), default="demy")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--engine", default="default")
     p.add_argument("--detector", default="rapidocr", choices=["rapidocr", "classical"])
@@ -64,7 +66,7 @@ def main() -> None:
     p.add_argument("--out", default=str(repo_root() / "bench-out"))
     args = p.parse_args()
     info = machine_info()
-    pages = book_pages(args.pages, args.dpi, args.seed)
+    pages = book_pages(args.pages, args.dpi, args.seed, args.paper)
     detector = create_detector(args.detector)
     reader = PageReader(create_engine(args.engine), detector, ReadOptions(detector=args.detector))
     baseline = None if args.no_baseline else TesseractEngine(psm=3)
@@ -98,7 +100,7 @@ def main() -> None:
     med = {k: _median(v) for k, v in stages.items() if v}
     recognize = round(med["total"] - med["preprocess"] - med["detect"] - med["layout"], 3)
     md = "\n".join([
-        f"# Book page speed: {args.engine} + {args.detector}, A4 at {args.dpi:g} dpi ({w}x{h} px)", "",
+        f"# Book page speed: {args.engine} + {args.detector}, {args.paper} at {args.dpi:g} dpi ({w}x{h} px)", "",
         machine_line(info), "",
         "| pages | lines/page (median) | s/page (median) | preprocess | detect | layout | recognize (rest) "
         "| Tesseract psm 3 s/page | page CER | Tesseract page CER |",
@@ -112,7 +114,7 @@ def main() -> None:
     data: dict[str, Any] = {"machine": info, "args": vars(args), "size": [w, h], "median_seconds": med,
                             "recognize_seconds": recognize, "lines": lines, "page_cer": ours.cer,
                             "tesseract_page_cer": theirs.cer if baseline else None}
-    write_results(args.out, f"pages_speed_{args.detector}_{args.dpi:g}dpi", md, data)
+    write_results(args.out, f"pages_speed_{args.paper}_{args.detector}_{args.dpi:g}dpi", md, data)
 
 
 if __name__ == "__main__":
