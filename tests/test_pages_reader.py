@@ -10,7 +10,7 @@ from fixtures_data import png_header_only
 from odia_ocr.pages.detect import ClassicalLineDetector
 from odia_ocr.pages.export import export_pdf
 from odia_ocr.pages.preprocess import rotate_quarter
-from odia_ocr.pages.reader import PageReader, ReadOptions
+from odia_ocr.pages.reader import PageReader, ReadOptions, line_crop_boxes
 from odia_ocr.pages.results import Block, Document, Line, Page
 from odia_ocr.pages.sources import DocumentError
 from test_pages_support import FixedRecognizer, LeftHeavyRecognizer, clean_page, page_synthesizer
@@ -135,3 +135,13 @@ def test_huge_page_is_read_from_a_reduced_copy(page) -> None:
     result = reader(FixedRecognizer(), max_pixels=limit).read_image(big, dpi=300)
     assert result.width * result.height <= limit and result.dpi == pytest.approx(150, rel=0.01)
     assert abs(len(result.lines) - len(page.lines)) <= 1
+
+
+def test_short_lines_are_cropped_at_their_blocks_usual_height() -> None:
+    """A line without tall signs or subscripts gets a short ink box; its crop grows evenly to the block's height."""
+    layout = [[(10, 100, 500, 140), (10, 150, 500, 182), (10, 200, 500, 240)], [(600, 5, 900, 25)]]
+    boxes = line_crop_boxes(layout)
+    assert boxes[0] == (10, 100, 500, 140) and boxes[2] == (10, 200, 500, 240)  # usual lines stay
+    assert boxes[1] == (10, 146, 500, 186)  # 32 px grown to 40, centred
+    assert boxes[3] == (600, 5, 900, 25)  # a block's own height is its usual one
+    assert line_crop_boxes([[(0, 2, 50, 10), (0, 20, 50, 40), (0, 50, 50, 70)]])[0] == (0, 0, 50, 16)  # clipped at 0
