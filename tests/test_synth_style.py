@@ -62,3 +62,23 @@ def test_synthesizer_default_is_unchanged_and_jitter_is_deterministic(shared_dat
     assert np.array_equal(a.image, b.image) and a.meta["style"] == b.meta["style"]
     styles = [varied.sample([1, i]).meta["style"] for i in range(20)]
     assert any(s != StyleVariation().to_dict() for s in styles)
+
+
+def test_ink_crop_fits_the_ink_with_a_margin(mask) -> None:
+    from odia_ocr.synth.lines import ink_crop
+
+    out = ink_crop(mask, np.random.default_rng(4))
+    assert _ink(out) == _ink(mask)  # nothing cut, nothing added
+    rows = np.flatnonzero(mask.any(axis=1))
+    ink_h = rows[-1] - rows[0] + 1
+    assert ink_h < out.shape[0] <= ink_h * 1.7 + 2
+    assert out[0].max() == 0 and out[-1].max() == 0  # margins are blank
+    assert np.array_equal(out, ink_crop(mask, np.random.default_rng(4)))
+
+
+def test_synthesizer_crops_a_share_of_lines_to_their_ink(shared_data) -> None:
+    fonts = discover_fonts([shared_data / "fonts"])
+    texts = TextSampler(["ଓଡ଼ିଆ ଭାଷା ଏକ ପ୍ରାଚୀନ ଭାଷା"], [], p_sentence=1.0)
+    syn = LineSynthesizer(fonts, texts, p_ink_crop=0.5)
+    cropped = [bool(syn.sample([3, i], level="clean").meta.get("ink_crop")) for i in range(40)]
+    assert 8 <= sum(cropped) <= 32

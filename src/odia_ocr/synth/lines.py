@@ -18,7 +18,25 @@ from odia_ocr.synth.fonts import FontSpec, font_coverage
 from odia_ocr.synth.render import LineRenderer
 from odia_ocr.synth.style import sample_style, vary_style
 
-__all__ = ["LineSynthesizer", "SynthLine", "legible"]
+__all__ = ["LineSynthesizer", "SynthLine", "ink_crop", "legible"]
+
+
+def ink_crop(mask: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Crop a rendered line to its ink and pad it by a random margin, as a line detector's box would.
+
+    Renders are as tall as the font's ascent and descent, whatever letters the
+    line holds; a detector's box fits the ink, so on a page a line without tall
+    signs or subscripts comes out shorter and its letters larger. Training on
+    both teaches the model that letter scale.
+    """
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    if not len(rows):
+        return mask
+    ink = mask[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    h = ink.shape[0]
+    top, bottom = (round(h * float(rng.uniform(0.02, 0.35))) for _ in range(2))
+    left, right = (round(h * float(rng.uniform(0.05, 0.5))) for _ in range(2))
+    return np.pad(ink, ((top, bottom), (left, right)))
 
 
 def legible(mask: np.ndarray, image: np.ndarray, height: int = 32) -> bool:
@@ -53,6 +71,7 @@ class LineSynthesizer:
         sizes: tuple[int, int] = (18, 40),
         p_letter_spacing: float = 0.08,
         style_jitter: float = 0.0,
+        p_ink_crop: float = 0.0,
     ) -> None:
         if not fonts:
             raise ValueError("no fonts to render with")
@@ -61,6 +80,7 @@ class LineSynthesizer:
         self.sizes = sizes
         self.p_letter_spacing = p_letter_spacing
         self.style_jitter = style_jitter  # 0 keeps fonts as designed (benchmarks); training varies them
+        self.p_ink_crop = p_ink_crop  # share of lines cropped to their ink, as page line detectors crop
         self.renderer = LineRenderer()
         self._coverage = {f.path: font_coverage(f.path) | {" "} for f in self.fonts}
 
@@ -106,6 +126,9 @@ class LineSynthesizer:
             style = sample_style(rng, self.style_jitter)
             mask = vary_style(mask, style, rng)
             meta["style"] = style.to_dict()
+        if self.p_ink_crop > 0 and rng.random() < self.p_ink_crop:
+            mask = ink_crop(mask, rng)
+            meta["ink_crop"] = True
         img = degrade(mask, sample_degradation(rng, strength), rng)
         for _ in range(3):  # rare parameter mixes leave the text illegible: redraw milder
             if legible(mask, img):

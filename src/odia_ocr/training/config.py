@@ -32,6 +32,7 @@ class TrainConfig:
     max_chars: int = 48
     font_sizes: tuple[int, int] = (18, 40)
     style_jitter: float = 0.0  # type-style variation (width, weight, warp) for unseen fonts; 0 = off
+    p_ink_crop: float = 0.0  # share of lines cropped to their ink plus a random margin, like page line crops
     # model
     input_height: int = 32
     max_width: int = 1200

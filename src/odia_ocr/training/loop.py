@@ -76,7 +76,8 @@ def build_synthesizers(cfg: TrainConfig) -> tuple[LineSynthesizer, LineSynthesiz
     train_words = [w for w in words if split_of(w) == "train"]
     sizes = tuple(cfg.font_sizes)
     train_syn = LineSynthesizer(  # type: ignore[arg-type]
-        train_fonts, TextSampler(train_lines, train_words), sizes, style_jitter=cfg.style_jitter
+        train_fonts, TextSampler(train_lines, train_words), sizes, style_jitter=cfg.style_jitter,
+        p_ink_crop=cfg.p_ink_crop,
     )
     val_syn = LineSynthesizer(train_fonts, TextSampler(val_lines or train_lines, words), sizes)  # type: ignore[arg-type]
     summary = {
@@ -91,6 +92,7 @@ def build_synthesizers(cfg: TrainConfig) -> tuple[LineSynthesizer, LineSynthesiz
         "datasets": list(cfg.datasets),
         "dataset_ratio": cfg.dataset_ratio,
         "style_jitter": cfg.style_jitter,
+        "p_ink_crop": cfg.p_ink_crop,
     }
     return train_syn, val_syn, summary
 
