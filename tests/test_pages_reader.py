@@ -137,11 +137,14 @@ def test_huge_page_is_read_from_a_reduced_copy(page) -> None:
     assert abs(len(result.lines) - len(page.lines)) <= 1
 
 
-def test_short_lines_are_cropped_at_their_blocks_usual_height() -> None:
+def test_short_lines_are_cropped_at_their_blocks_full_line_height() -> None:
     """A line without tall signs or subscripts gets a short ink box; its crop grows evenly to the block's height."""
     layout = [[(10, 100, 500, 140), (10, 150, 500, 182), (10, 200, 500, 240)], [(600, 5, 900, 25)]]
     boxes = line_crop_boxes(layout)
-    assert boxes[0] == (10, 100, 500, 140) and boxes[2] == (10, 200, 500, 240)  # usual lines stay
+    assert boxes[0] == (10, 100, 500, 140) and boxes[2] == (10, 200, 500, 240)  # full-height lines stay
     assert boxes[1] == (10, 146, 500, 186)  # 32 px grown to 40, centred
-    assert boxes[3] == (600, 5, 900, 25)  # a block's own height is its usual one
+    assert boxes[3] == (600, 5, 900, 25)  # a one-line block keeps its own height
     assert line_crop_boxes([[(0, 2, 50, 10), (0, 20, 50, 40), (0, 50, 50, 70)]])[0] == (0, 0, 50, 16)  # clipped at 0
+    # One box spanning two lines does not blow up the others (a high quantile, not the maximum).
+    block = [(0, 50 * k, 400, 50 * k + 40) for k in range(10)] + [(0, 600, 400, 690)]
+    assert all(b[3] - b[1] == 40 for b in line_crop_boxes([block])[:10])

@@ -83,20 +83,23 @@ def _crop(grey: np.ndarray, box: Box, pad: float) -> np.ndarray:
     return np.ascontiguousarray(grey[max(0, y0 - p) : min(h, y1 + p), max(0, x0 - p) : min(w, x1 + p)])
 
 
-def line_crop_boxes(layout: list[list[Box]]) -> list[Box]:
-    """Boxes to crop for recognition: each line at least as tall as its block's median line, in reading order.
+def line_crop_boxes(layout: list[list[Box]], quantile: float = 0.9) -> list[Box]:
+    """Boxes to crop for recognition, in reading order: short lines grown evenly to their block's full line height.
 
     Detected boxes fit the ink, so a line without tall vowel signs or low
     subscripts gets a short box, and scaled to the model's height its letters
-    come out larger than in any line the model learned from, which it then
-    misreads. Growing short boxes evenly to the block's usual height keeps the
-    letter scale of all lines alike (held-out synthetic pages: 15.1% -> 11.5% CER).
+    come out larger than in the lines the model learned from, which it then
+    misreads. The block's full line height is the ``quantile`` of its box
+    heights: lines holding both tall signs and subscripts show it, and a high
+    quantile rather than the maximum survives a few boxes that span two lines.
+    Chosen on a development set of synthetic pages (seed 2; CER 6.4% with no
+    growth to the median, 5.3% at 0.9, 5.0% at the maximum).
     """
     out: list[Box] = []
     for block in layout:
-        usual = float(np.median([b[3] - b[1] for b in block])) if block else 0.0
+        full = float(np.quantile([b[3] - b[1] for b in block], quantile)) if block else 0.0
         for x0, y0, x1, y1 in block:
-            grow = (usual - (y1 - y0)) / 2
+            grow = (full - (y1 - y0)) / 2
             if grow > 0:
                 y0, y1 = max(0, round(y0 - grow)), round(y1 + grow)
             out.append((x0, y0, x1, y1))
