@@ -31,7 +31,7 @@ def build_page_set(out: Path, count: int, seed: int = 0, fonts: str = "all") -> 
 
     ``fonts``: "all" families in turn, or "heldout" (only the held-out family).
     """
-    stamp = {"count": count, "seed": seed, "fonts": fonts, "version": 1}
+    stamp = {"count": count, "seed": seed, "fonts": fonts, "version": 2}  # 2: paper grain at line scale
     if (out / "set.json").exists() and json.loads((out / "set.json").read_text()) == stamp:
         return out
     specs = discover_fonts([SHARED / "fonts"])

@@ -18,7 +18,7 @@ from odia_ocr.pages.detect import (
 )
 from odia_ocr.pages.layout import analyze_layout
 from odia_ocr.pages.preprocess import prepare_page
-from odia_ocr.synth.pages import write_page_dataset, write_pages
+from odia_ocr.synth.pages import page_legible, write_page_dataset, write_pages
 from test_pages_support import SENTENCES, clean_page, fast_fonts, page_synthesizer
 
 
@@ -115,3 +115,18 @@ def test_boxes_are_cut_at_wide_gaps_only() -> None:
 def test_unknown_detector_name() -> None:
     with pytest.raises(ValueError, match="unknown line detector"):
         create_detector("nope")
+
+
+def test_page_legibility_catches_buried_text() -> None:
+    """Noise and grey paper keep text legible; a region turned black around the letters does not."""
+    mask = np.zeros((200, 300), np.uint8)
+    for y in range(20, 180, 40):
+        mask[y : y + 12, 20:280:8] = 255  # letter-like strokes
+    rng = np.random.default_rng(0)
+    noisy = np.clip(200 - 0.6 * mask + rng.normal(0, 15, mask.shape), 0, 255).astype(np.uint8)
+    assert page_legible(mask, noisy)
+    assert page_legible(mask, mask, inverted=True)  # white letters on black, as printed inverted
+    buried = noisy.copy()
+    buried[:100] = 0  # half the page black: the text there is gone
+    assert not page_legible(mask, buried)
+

@@ -35,6 +35,7 @@ class Degradation:
     blur_sigma: float = 0.0
     lighting: float = 0.0  # amplitude of a smooth light gradient
     texture: float = 0.0  # amplitude of low-frequency paper texture
+    texture_cells: int = 12  # texture grain: cells across the image height (a line: about 4 px grain)
     noise_sigma: float = 0.0
     salt_pepper: float = 0.0
     binarize: bool = False
@@ -119,7 +120,7 @@ def degrade(mask: np.ndarray, d: Degradation, rng: np.random.Generator) -> np.nd
     if d.lighting:
         img += d.lighting * _smooth_field(rng, h, w, 2) - d.lighting / 2
     if d.texture:
-        img += d.texture * _smooth_field(rng, h, w, 12)
+        img += d.texture * _smooth_field(rng, h, w, d.texture_cells)
     if d.blur_sigma > 0.2:
         img = cv2.GaussianBlur(img, (0, 0), d.blur_sigma)
     if d.downscale > 1.05:

@@ -25,7 +25,26 @@ from odia_ocr.synth.degrade import LEVELS, degrade, sample_degradation
 from odia_ocr.synth.fonts import FontSpec, font_coverage
 from odia_ocr.synth.render import LineRenderer
 
-__all__ = ["PageLine", "PageSynthesizer", "SynthPage", "write_page_dataset"]
+__all__ = ["PageLine", "PageSynthesizer", "SynthPage", "page_legible", "write_page_dataset"]
+
+
+def page_legible(mask: np.ndarray, image: np.ndarray, inverted: bool = False, max_confusable: float = 0.03) -> bool:
+    """Whether text still stands out from the paper on a degraded page.
+
+    Counts the paper pixels (away from any letter) that are at least as dark as
+    the median letter pixel: on a legible page, however noisy, they are rare;
+    where uneven light, grain and binarization turned whole regions black,
+    they are many, and the text there is gone for any reader.
+    """
+    if image.shape != mask.shape:
+        return True
+    text = mask > 127
+    if not text.any():
+        return True
+    paper = cv2.dilate(mask, np.ones((7, 7), np.uint8)) == 0
+    grey = 255 - image if inverted else image
+    median_text = float(np.median(grey[text]))
+    return float((grey[paper] <= median_text).mean()) <= max_confusable
 
 Box = tuple[int, int, int, int]
 _ODIA_DIGITS = "୦୧୨୩୪୫୬୭୮୯"
@@ -178,10 +197,18 @@ class PageSynthesizer:
             strength, level_name = float(rng.choice([0.0, rng.uniform(0, 0.5), rng.uniform(0.3, 1.0)])), "random"
         else:
             strength, level_name = LEVELS[level], level
-        d = dataclasses.replace(
-            sample_degradation(rng, strength), rotate_deg=0.0, shear=0.0, perspective=0.0, clip_top=0.0, clip_bottom=0.0
-        )
-        image = degrade(np.asarray(canvas.image), d, rng)
+        mask = np.asarray(canvas.image)
+        for _ in range(4):  # rare parameter mixes bury the text: redraw milder, as for lines
+            # Paper grain at the scale of a line's grain, not the page's (12 cells across a whole page
+            # made blotches several lines tall).
+            d = dataclasses.replace(
+                sample_degradation(rng, strength), rotate_deg=0.0, shear=0.0, perspective=0.0, clip_top=0.0,
+                clip_bottom=0.0, texture_cells=max(12, round(12 * height / (3 * size))),
+            )
+            image = degrade(mask, d, rng)
+            if page_legible(mask, image, d.invert):
+                break
+            strength *= 0.5
         meta.update(level=level_name, strength=round(strength, 3))
         lines = [ln for ln in canvas.lines if ln.text]
         return SynthPage(image, lines, meta)
