@@ -98,7 +98,12 @@ def model_card(meta, bench: dict | None, history: str | None = None) -> str:
         "all of odianlp-nmt-or.txt.",
         "- Augmentation: weight/width variants, sizes, letter spacing, ink/paper contrast, inversion, ink bleed and "
         "erosion, rotation, shear, perspective, blur, uneven lighting, paper texture, noise, salt-and-pepper, "
-        "binarization, low resolution, JPEG, clipped ascenders/descenders.",
+        "binarization, low resolution, JPEG, clipped ascenders/descenders"
+        + (f"; type-style variation (condensed/extended, lighter/heavier strokes, small warps; amount "
+           f"{td['style_jitter']})" if td.get("style_jitter") else "")
+        + (f"; {td['p_ink_crop']:.0%} of lines cropped to their ink like page line crops" if td.get("p_ink_crop")
+           else "")
+        + ".",
         "",
         "## Metrics",
         f"- Validation CER during training: {m.get('val_cer', float('nan')):.4f} "
