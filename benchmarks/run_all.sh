@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Every benchmark behind the README's numbers, in order; logs go to bench-out/log-*.txt.
+# Run from the repository root with the project's virtualenv active (or PY=path/to/python).
+# Takes about 25 minutes on the 2-core reference machine; the slow, model-independent
+# parts (variants, rendering speed) run only with --all.
+set -euo pipefail
+PY=${PY:-python}
+mkdir -p bench-out
+run() { local name=$1; shift; echo "== $name: $*"; "$PY" "$@" 2>&1 | tee "bench-out/log-$name.txt" | tail -25; }
+
+run synth-bench benchmarks/build_synth_bench.py
+run synth       benchmarks/run_engines.py --engines tesseract,tesseract-script,compact,default
+run lm          benchmarks/lm_decoding.py
+run real        benchmarks/run_real.py --engines tesseract,tesseract-script,compact,default
+run speed       benchmarks/speed_recognizer.py --data bench-out/synth-bench --lines 200
+run pages       benchmarks/pages_read.py --engine default --detector rapidocr --sets synth,real --count 8 --seed 3 \
+                  --data bench-out/synth-pages-heldout-s3
+run pagespeed-demy benchmarks/pages_speed.py --paper demy
+run pagespeed-a4   benchmarks/pages_speed.py --paper a4
+run pagesdet    benchmarks/pages_detection.py --count 48 --seed 3 --data bench-out/synth-pages-s3
+if [[ "${1:-}" == "--all" ]]; then
+  run variants  benchmarks/recognizer_variants.py
+  run synthspeed benchmarks/synth_speed.py --lines 2000
+fi
