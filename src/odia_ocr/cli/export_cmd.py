@@ -17,7 +17,7 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="also write OUT with .int8.onnx suffix: INT8 weights (check CER with eval)")
     parser.add_argument("--calibration", metavar="DATASET",
                         help="with --int8: line images (any dataset `data` reads; the first 64 are used) to calibrate "
-                             "static INT8 convolutions, about 1.5x faster than the dynamic INT8 used without it")
+                             "static INT8 convolutions, about 1.4x faster than the dynamic INT8 used without it")
     parser.set_defaults(func=run)
 
 

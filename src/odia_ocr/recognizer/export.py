@@ -70,8 +70,8 @@ def quantize_int8(
     as the model will see them): the convolution stack is also quantized
     statically (per-channel weights, activation ranges measured on those
     lines), so convolution, ReLU and pooling run as INT8 end to end. On the
-    shipped model that made batched reading 1.5x faster than dynamic-only at
-    the same CER (benchmarks/speed_recognizer.py); ship_model.py checks CER.
+    shipped model that made batched reading 1.4x faster than dynamic-only at
+    the same CER (benchmarks/int8_variants.py); ship_model.py checks CER.
     Metadata is carried over either way.
     """
     from onnxruntime.quantization import (
