@@ -34,7 +34,9 @@ class BeamConfig:
     beam: int = 8
     prune: float = 1e-3  # characters below this frame probability are never considered
     lm_weight: float = 0.3
-    insertion_bonus: float = 0.5
+    # Every character costs LM log-probability; the bonus offsets that, or the LM favours dropping
+    # characters. 2.0 was chosen on 600 validation lines (CER 4.54% at 0.5, 4.01% at 2.0, flat up to 3.0).
+    insertion_bonus: float = 2.0
 
 
 def beam_decode(logits: np.ndarray, charset: Charset, lm: CharNgramLM | None = None,
