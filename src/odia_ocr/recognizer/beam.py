@@ -75,6 +75,8 @@ def beam_decode(logits: np.ndarray, charset: Charset, lm: CharNgramLM | None = N
                     add(prefix, total + lp, _NEG, lms)
                     continue
                 new = (*prefix, c)
+                if new not in tails:
+                    tails[new] = (tail + chars[c - 1])[-keep:] if keep else ""
                 extra = 0.0
                 if lm is not None:
                     key = (tail, c)
@@ -82,8 +84,6 @@ def beam_decode(logits: np.ndarray, charset: Charset, lm: CharNgramLM | None = N
                     if extra is None:
                         extra = cfg.lm_weight * lm.logprob(tail, chars[c - 1]) + cfg.insertion_bonus
                         lm_cache[key] = extra
-                    if new not in tails:
-                        tails[new] = (tail + chars[c - 1])[-keep:] if keep else ""
                 if c == last:
                     add(prefix, _NEG, pnb + lp, lms)  # repeat collapses into the same character
                     add(new, _NEG, pb + lp + extra, lms + extra)  # a blank separated a real double
@@ -91,10 +91,7 @@ def beam_decode(logits: np.ndarray, charset: Charset, lm: CharNgramLM | None = N
                     add(new, _NEG, total + lp + extra, lms + extra)
         ranked = sorted(nxt.items(), key=lambda kv: _lse(kv[1][0], kv[1][1]), reverse=True)[: cfg.beam]
         beams = {k: (v[0], v[1], v[2]) for k, v in ranked}
-        if lm is None:
-            tails = dict.fromkeys(beams, "")
-        else:
-            tails = {k: tails[k] for k in beams}
+        tails = {k: tails[k] for k in beams}
     best, (pb, pnb, lms) = max(beams.items(), key=lambda kv: _lse(kv[1][0], kv[1][1]))
     acoustic = _lse(pb, pnb) - lms
     conf = math.exp(acoustic / max(1, len(best))) if best else 1.0
@@ -107,11 +104,7 @@ def _single_path(logp: np.ndarray, charset: Charset) -> Decoded:
     The confidence is computed as the search computes it (acoustic log-probability
     per emitted character), so both routes give the same result for the same line.
     """
-    path = logp.argmax(axis=1)
-    keep = np.ones(len(path), bool)
-    keep[1:] = path[1:] != path[:-1]
-    keep &= path != 0
-    best = path[keep].tolist()
+    best = charset.ctc_collapse(logp.argmax(axis=1).tolist())
     acoustic = float(logp.max(axis=1).sum())
     conf = math.exp(acoustic / max(1, len(best))) if best else 1.0
     return Decoded(canonicalize(charset.decode(best)), min(1.0, conf))
