@@ -62,7 +62,7 @@ def _is_line_image(path: str) -> bool:
     """Heuristic of --layout auto: a short, wide image is a text line (reads the header only)."""
     from PIL import Image
 
-    from odia_ocr.pages.sources import is_pdf
+    from odia_ocr.pages.sources import is_line_shape, is_pdf
 
     try:
         if is_pdf(path):
@@ -73,7 +73,7 @@ def _is_line_image(path: str) -> bool:
                 return False
     except Exception:
         return True
-    return h <= 160 or w >= 4 * h  # no page is that short; a very wide strip is a line at any height
+    return is_line_shape(w, h)
 
 
 class _Output:
@@ -186,7 +186,7 @@ class _ReadJob:
     def read_document(self, path: str) -> None:
         from tqdm import tqdm
 
-        from odia_ocr.pages.export import SearchablePdf
+        from odia_ocr.pages.export import SearchablePdf, document_record
         from odia_ocr.pages.results import Document
         from odia_ocr.pages.sources import DocumentError, count_pages
 
@@ -213,10 +213,7 @@ class _ReadJob:
         if self.fmt == "pdf":
             self.output.write(path, pdf.to_bytes())  # type: ignore[union-attr]
         elif self.fmt == "json":
-            d = doc.to_dict()
-            lines = [ln for p in doc.pages for ln in p.lines]
-            conf = sum(ln.confidence for ln in lines) / len(lines) if lines else 0.0
-            obj = {"file": path, "text": doc.text, "confidence": round(conf, 4), **d}
+            obj = document_record(doc, path)
             self.output.write(path, json.dumps(obj, ensure_ascii=False) if self.output.path is None
                               else TEXT_FORMATS["json"](doc))
         else:

@@ -336,17 +336,30 @@ class RapidLineDetector:
         small = grey if scale == 1.0 else cv2.resize(
             grey, (round(grey.shape[1] * scale), round(grey.shape[0] * scale)), interpolation=cv2.INTER_AREA
         )
-        quads, _ = self._detector(cv2.cvtColor(small, cv2.COLOR_GRAY2BGR))
+        # The network misses text that touches the image edge, as in a tightly cropped line: give such
+        # images a paper margin. Pages with margins of their own are left as they are (padding every
+        # page was measured to worsen the synthetic pages' oracle CER from 1.34% to 3.49%).
+        m = _DETECT_MARGIN if _ink_near_edge(mask, max(2, round(_DETECT_MARGIN / scale))) else 0
+        padded = cv2.copyMakeBorder(small, m, m, m, m, cv2.BORDER_CONSTANT, value=255) if m else small
+        quads, _ = self._detector(cv2.cvtColor(padded, cv2.COLOR_GRAY2BGR))
         if quads is None or len(quads) == 0:
             return []
         h, w = grey.shape[:2]
         boxes = []
-        for q in np.asarray(quads, dtype=np.float64) / scale:
+        for q in (np.asarray(quads, dtype=np.float64) - m) / scale:
             x0, y0 = max(0, int(q[:, 0].min())), max(0, int(q[:, 1].min()))
             x1, y1 = min(w, int(np.ceil(q[:, 0].max())) + 1), min(h, int(np.ceil(q[:, 1].max())) + 1)
             if x1 > x0 and y1 > y0:
                 boxes.append((x0, y0, x1, y1))
         return split_at_gaps(grey, fit_to_ink(grey, boxes, mask=mask), self.split_gap, mask=mask)
+
+
+#: Paper added around the (scaled) page before the learned detector sees it, in pixels.
+_DETECT_MARGIN = 16
+
+def _ink_near_edge(mask: np.ndarray, band: int) -> bool:
+    """True when ink lies within ``band`` pixels of any image edge."""
+    return bool(mask[:band].any() or mask[-band:].any() or mask[:, :band].any() or mask[:, -band:].any())
 
 
 #: Detector names -> classes, for options and the command line.

@@ -249,7 +249,15 @@ def estimate_orientation(grey: np.ndarray) -> int:
     Odia (they were measured to vote no better than 70% per line), so the
     page reader settles 0 against 180 by asking the recognizer which way
     reads with more confidence.
+
+    An image at least three times wider than tall is taken as upright: that
+    is a line or a strip of lines, and no page turned sideways is so wide,
+    while the profiles of a single line can favour its columns (measured on
+    the bundled sample line, which was read turned).
     """
+    h, w = grey.shape[:2]
+    if w >= 3 * h:
+        return 0
     m = _small_mask(grey)
     if m.sum() < 50:
         return 0

@@ -21,7 +21,7 @@ from odia_ocr.data.images import MAX_PIXELS, ImageError, load_image
 from odia_ocr.pages.boxes import Box
 from odia_ocr.text import canonicalize
 
-__all__ = ["DocumentError", "SourcePage", "count_pages", "is_pdf", "iter_pages"]
+__all__ = ["DocumentError", "SourcePage", "count_pages", "is_line_shape", "is_pdf", "iter_pages"]
 
 
 class DocumentError(ValueError):
@@ -52,6 +52,14 @@ def is_pdf(path: str | os.PathLike[str]) -> bool:
             return b"%PDF-" in f.read(1024)
     except OSError:
         return False
+
+
+def is_line_shape(width: int, height: int) -> bool:
+    """The `auto` layout's rule: an image at most 160 px tall, or 4x wider than tall, is one text line.
+
+    No page is that short, and a very wide strip is a line at any height.
+    """
+    return height <= 160 or width >= 4 * height
 
 
 def count_pages(path: str | os.PathLike[str]) -> int | None:

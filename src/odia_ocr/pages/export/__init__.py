@@ -7,12 +7,12 @@ names to the text writers for the command line.
 
 from odia_ocr.pages.export.alto import export_alto
 from odia_ocr.pages.export.hocr import export_hocr
-from odia_ocr.pages.export.jsondoc import export_json
+from odia_ocr.pages.export.jsondoc import document_record, export_json
 from odia_ocr.pages.export.pdf import SearchablePdf, export_pdf
 from odia_ocr.pages.export.txt import export_txt
 
-__all__ = ["FORMATS", "TEXT_FORMATS", "SearchablePdf", "export_alto", "export_hocr", "export_json", "export_pdf",
-           "export_txt"]
+__all__ = ["FORMATS", "TEXT_FORMATS", "SearchablePdf", "document_record", "export_alto", "export_hocr", "export_json",
+           "export_pdf", "export_txt"]
 
 #: Text format name -> writer; "pdf" is separate because it needs the page images.
 TEXT_FORMATS = {"txt": export_txt, "json": export_json, "hocr": export_hocr, "alto": export_alto}
