@@ -16,6 +16,7 @@ from odia_ocr.synth.corpus import TextSampler
 from odia_ocr.synth.degrade import LEVELS, degrade, sample_degradation
 from odia_ocr.synth.fonts import FontSpec, font_coverage
 from odia_ocr.synth.render import LineRenderer
+from odia_ocr.synth.spacing import perturb_spaces
 from odia_ocr.synth.style import sample_style, vary_style
 
 __all__ = ["LineSynthesizer", "SynthLine", "ink_crop", "legible"]
@@ -72,6 +73,7 @@ class LineSynthesizer:
         p_letter_spacing: float = 0.08,
         style_jitter: float = 0.0,
         p_ink_crop: float = 0.0,
+        p_space_jitter: float = 0.0,
     ) -> None:
         if not fonts:
             raise ValueError("no fonts to render with")
@@ -81,6 +83,7 @@ class LineSynthesizer:
         self.p_letter_spacing = p_letter_spacing
         self.style_jitter = style_jitter  # 0 keeps fonts as designed (benchmarks); training varies them
         self.p_ink_crop = p_ink_crop  # share of lines cropped to their ink, as page line detectors crop
+        self.p_space_jitter = p_space_jitter  # share of sampled texts with words split or joined (synth/spacing.py)
         self.renderer = LineRenderer()
         self._coverage = {f.path: font_coverage(f.path) | {" "} for f in self.fonts}
 
@@ -107,6 +110,8 @@ class LineSynthesizer:
             target_len = int(rng.integers(4, 48))
         if text is None:
             text = self.texts.sample(rng, target_len)
+            if self.p_space_jitter > 0 and rng.random() < self.p_space_jitter:
+                text = perturb_spaces(text, rng, edits=int(rng.integers(1, 3)))
         if font is None:
             order = rng.permutation(len(self.fonts))
             font = next((self.fonts[i] for i in order if self.covers(self.fonts[i], text)), None)

@@ -77,7 +77,7 @@ def build_synthesizers(cfg: TrainConfig) -> tuple[LineSynthesizer, LineSynthesiz
     sizes = tuple(cfg.font_sizes)
     train_syn = LineSynthesizer(  # type: ignore[arg-type]
         train_fonts, TextSampler(train_lines, train_words), sizes, style_jitter=cfg.style_jitter,
-        p_ink_crop=cfg.p_ink_crop,
+        p_ink_crop=cfg.p_ink_crop, p_space_jitter=cfg.p_space_jitter,
     )
     val_syn = LineSynthesizer(train_fonts, TextSampler(val_lines or train_lines, words), sizes)  # type: ignore[arg-type]
     summary = {
@@ -93,6 +93,7 @@ def build_synthesizers(cfg: TrainConfig) -> tuple[LineSynthesizer, LineSynthesiz
         "dataset_ratio": cfg.dataset_ratio,
         "style_jitter": cfg.style_jitter,
         "p_ink_crop": cfg.p_ink_crop,
+        "p_space_jitter": cfg.p_space_jitter,
     }
     return train_syn, val_syn, summary
 
