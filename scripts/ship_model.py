@@ -103,6 +103,8 @@ def model_card(meta, bench: dict | None, history: str | None = None) -> str:
            f"{td['style_jitter']})" if td.get("style_jitter") else "")
         + (f"; {td['p_ink_crop']:.0%} of lines cropped to their ink like page line crops" if td.get("p_ink_crop")
            else "")
+        + (f"; {td['p_space_jitter']:.0%} of texts with a word split between aksharas or two words joined"
+           if td.get("p_space_jitter") else "")
         + ".",
         "",
         "## Metrics",
