@@ -35,7 +35,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default="bench-out/synth-bench")
     ap.add_argument("--model", help="compact model (.onnx); default: the bundled one")
-    ap.add_argument("--lm-weight", type=float, default=0.3)
+    ap.add_argument("--lm-weight", type=float, default=BeamConfig.lm_weight)
     ap.add_argument("--out", default="bench-out/lm_decoding.json")
     args = ap.parse_args()
     print(machine_line(machine_info()))

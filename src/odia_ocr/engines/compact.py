@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from odia_ocr.engines.base import LineResult
+from odia_ocr.recognizer.beam import BeamConfig
 from odia_ocr.recognizer.decode import greedy_decode
 from odia_ocr.recognizer.modelfile import META_KEY, ModelFormatError, ModelMeta
 from odia_ocr.recognizer.preprocess import pad_batch, prepare_line
@@ -66,14 +67,13 @@ class CompactEngine:
 
     def __init__(self, model: str | os.PathLike[str] | None = None, batch_size: int = 32, threads: int = 0,
                  decoder: str | None = None, lm: str | os.PathLike[str] | None = None, beam_width: int = 8,
-                 lm_weight: float = 0.3, **_: object) -> None:
+                 lm_weight: float = BeamConfig.lm_weight, **_: object) -> None:
         """``decoder='lm'`` uses ``lm`` (a corpus .txt or a saved .lm.json.gz), or the bundled LM without one.
 
         Giving ``lm`` with any decoder implies beam search with that LM.
         """
         import onnxruntime as ort
 
-        from odia_ocr.recognizer.beam import BeamConfig
         from odia_ocr.recognizer.lm import CharNgramLM
 
         decoder = decoder or self.default_decoder
