@@ -143,3 +143,16 @@ def test_erosion_never_erases_thin_text(fonts) -> None:
     out = degrade(mask, Degradation(morph=-2), np.random.default_rng(0))
     ink_before, ink_after = (mask > 127).sum(), (out < 128).sum()
     assert ink_after >= 0.5 * ink_before
+
+
+def test_strength_weights_choose_training_bands(fonts) -> None:
+    """Weights pick the training degradation bands (clean, light, up to strong, past strong)."""
+    sampler = TextSampler(["ଓଡ଼ିଆ ଭାଷା ଓ ସାହିତ୍ୟ"], ["ଓଡ଼ିଆ"], p_sentence=1.0)
+    only_clean = LineSynthesizer(fonts[:2], sampler, strength_weights=[1, 0, 0, 0])
+    assert all(only_clean.sample([7, i]).meta["strength"] == 0.0 for i in range(6))
+    only_hard = LineSynthesizer(fonts[:2], sampler, strength_weights=[0, 0, 0, 1])
+    # the legibility check may halve a strength up to three times; the band itself starts at 0.7
+    assert all(only_hard.sample([7, i]).meta["strength"] >= 0.7 / 8 for i in range(6))
+    assert any(only_hard.sample([7, i]).meta["strength"] >= 0.7 for i in range(6))
+    with pytest.raises(ValueError, match="strength_weights"):
+        LineSynthesizer(fonts[:2], sampler, strength_weights=[1, 1])

@@ -19,7 +19,7 @@ from odia_ocr.synth.render import LineRenderer
 from odia_ocr.synth.spacing import perturb_spaces
 from odia_ocr.synth.style import sample_style, vary_style
 
-__all__ = ["LineSynthesizer", "SynthLine", "ink_crop", "legible"]
+__all__ = ["STRENGTH_BANDS", "LineSynthesizer", "SynthLine", "ink_crop", "legible"]
 
 
 def ink_crop(mask: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -62,6 +62,10 @@ class SynthLine:
     meta: dict[str, object] = field(default_factory=dict)
 
 
+#: Training strength bands (clean, light, up to strong, past strong); one is drawn per line, then a strength in it.
+STRENGTH_BANDS: tuple[tuple[float, float], ...] = ((0.0, 0.0), (0.0, 0.5), (0.3, 1.0), (0.7, 1.3))
+
+
 class LineSynthesizer:
     """Draws complete line samples; all randomness comes from the key's generator."""
 
@@ -74,9 +78,13 @@ class LineSynthesizer:
         style_jitter: float = 0.0,
         p_ink_crop: float = 0.0,
         p_space_jitter: float = 0.0,
+        strength_weights: Sequence[float] | None = None,
     ) -> None:
         if not fonts:
             raise ValueError("no fonts to render with")
+        if strength_weights is not None and (len(strength_weights) != len(STRENGTH_BANDS)
+                                             or min(strength_weights) < 0 or sum(strength_weights) <= 0):
+            raise ValueError(f"strength_weights needs {len(STRENGTH_BANDS)} non-negative weights, not all zero")
         self.fonts = list(fonts)
         self.texts = texts
         self.sizes = sizes
@@ -84,6 +92,10 @@ class LineSynthesizer:
         self.style_jitter = style_jitter  # 0 keeps fonts as designed (benchmarks); training varies them
         self.p_ink_crop = p_ink_crop  # share of lines cropped to their ink, as page line detectors crop
         self.p_space_jitter = p_space_jitter  # share of sampled texts with words split or joined (synth/spacing.py)
+        # Relative frequency of each training strength band (STRENGTH_BANDS); None: all equal.
+        self.strength_p = None
+        if strength_weights is not None:
+            self.strength_p = np.asarray(strength_weights, float) / sum(strength_weights)
         self.renderer = LineRenderer()
         self._coverage = {f.path: font_coverage(f.path) | {" "} for f in self.fonts}
 
@@ -121,7 +133,8 @@ class LineSynthesizer:
         size = int(rng.integers(self.sizes[0], self.sizes[1] + 1))
         spacing = float(rng.uniform(0.05, 0.4)) if rng.random() < self.p_letter_spacing else 0.0
         if level is None:
-            strength = float(rng.choice([0.0, rng.uniform(0, 0.5), rng.uniform(0.3, 1.0), rng.uniform(0.7, 1.3)]))
+            bands = [rng.uniform(lo, hi) if hi > lo else lo for lo, hi in STRENGTH_BANDS]
+            strength = float(rng.choice(bands) if self.strength_p is None else rng.choice(bands, p=self.strength_p))
             level_name = "random"
         else:
             strength, level_name = LEVELS[level], level

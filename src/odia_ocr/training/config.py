@@ -33,6 +33,8 @@ class TrainConfig:
     font_sizes: tuple[int, int] = (18, 40)
     style_jitter: float = 0.0  # type-style variation (width, weight, warp) for unseen fonts; 0 = off
     p_ink_crop: float = 0.0  # share of lines cropped to their ink plus a random margin, like page line crops
+    # relative weights of the training degradation bands (clean, light, up to strong, past strong); [] = equal
+    strength_weights: list[float] = field(default_factory=list)
     p_space_jitter: float = 0.0  # share of training texts with a word split or two words joined (spaces from pixels)
     # model
     input_height: int = 32
