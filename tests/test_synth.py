@@ -13,7 +13,7 @@ from odia_ocr.synth.corpus import TextSampler, load_corpus_lines, split_of
 from odia_ocr.synth.degrade import LEVELS, degrade, sample_degradation
 from odia_ocr.synth.fonts import discover_fonts, split_fonts
 from odia_ocr.synth.lines import LineSynthesizer
-from odia_ocr.synth.render import LineRenderer
+from odia_ocr.synth.render import MIN_WORD_GAP_EM, LineRenderer
 
 
 @pytest.fixture(scope="module")
@@ -156,3 +156,26 @@ def test_strength_weights_choose_training_bands(fonts) -> None:
     assert any(only_hard.sample([7, i]).meta["strength"] >= 0.7 for i in range(6))
     with pytest.raises(ValueError, match="strength_weights"):
         LineSynthesizer(fonts[:2], sampler, strength_weights=[1, 1])
+
+
+def test_word_spacing_scales_only_word_gaps(fonts) -> None:
+    """Scaled word spaces change the line's width, never a word's shape; the gap keeps a visible minimum."""
+    r = LineRenderer()
+    font = _font(fonts, "noto-sans-oriya")
+    two_words = "ଓଡ଼ିଆ ଭାଷା"
+    natural, tight, loose = (r.render(two_words, font, 32, 0.0, ws).shape[1] for ws in (1.0, 0.5, 1.8))
+    assert tight < natural < loose
+    one_word = "ଓଡ଼ିଆ"
+    assert np.array_equal(r.render(one_word, font, 32), r.render(one_word, font, 32, 0.0, 0.5))
+    # any narrower request draws the minimum gap of MIN_WORD_GAP_EM
+    at_minimum = MIN_WORD_GAP_EM * 32 / r.font(font, 32).getlength(" ")
+    assert at_minimum < 0.9
+    assert np.array_equal(r.render(two_words, font, 32, 0.0, 0.01), r.render(two_words, font, 32, 0.0, at_minimum))
+
+
+def test_word_spacing_variation_is_recorded(fonts) -> None:
+    sampler = TextSampler(["ଓଡ଼ିଆ ଭାଷା ଓ ସାହିତ୍ୟ"], ["ଓଡ଼ିଆ"], p_sentence=1.0)
+    syn = LineSynthesizer(fonts[:2], sampler, p_word_spacing=1.0)
+    spacings = [syn.sample([11, i]).meta.get("word_spacing") for i in range(5)]
+    assert all(s is not None and 0.5 <= s <= 1.8 for s in spacings)
+    assert "word_spacing" not in LineSynthesizer(fonts[:2], sampler).sample([11, 0]).meta

@@ -19,7 +19,7 @@ from odia_ocr.synth.render import LineRenderer
 from odia_ocr.synth.spacing import perturb_spaces
 from odia_ocr.synth.style import sample_style, vary_style
 
-__all__ = ["STRENGTH_BANDS", "LineSynthesizer", "SynthLine", "ink_crop", "legible"]
+__all__ = ["STRENGTH_BANDS", "WORD_SPACING_RANGE", "LineSynthesizer", "SynthLine", "ink_crop", "legible"]
 
 
 def ink_crop(mask: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -62,6 +62,9 @@ class SynthLine:
     meta: dict[str, object] = field(default_factory=dict)
 
 
+#: Scale of word spaces drawn for lines with word-spacing variation: from tight setting to loose justification.
+WORD_SPACING_RANGE = (0.5, 1.8)
+
 #: Training strength bands (clean, light, up to strong, past strong); one is drawn per line, then a strength in it.
 STRENGTH_BANDS: tuple[tuple[float, float], ...] = ((0.0, 0.0), (0.0, 0.5), (0.3, 1.0), (0.7, 1.3))
 
@@ -79,6 +82,7 @@ class LineSynthesizer:
         p_ink_crop: float = 0.0,
         p_space_jitter: float = 0.0,
         strength_weights: Sequence[float] | None = None,
+        p_word_spacing: float = 0.0,
     ) -> None:
         if not fonts:
             raise ValueError("no fonts to render with")
@@ -92,6 +96,7 @@ class LineSynthesizer:
         self.style_jitter = style_jitter  # 0 keeps fonts as designed (benchmarks); training varies them
         self.p_ink_crop = p_ink_crop  # share of lines cropped to their ink, as page line detectors crop
         self.p_space_jitter = p_space_jitter  # share of sampled texts with words split or joined (synth/spacing.py)
+        self.p_word_spacing = p_word_spacing  # share of lines whose word spaces are narrowed or widened
         # Relative frequency of each training strength band (STRENGTH_BANDS); None: all equal.
         self.strength_p = None
         if strength_weights is not None:
@@ -138,8 +143,13 @@ class LineSynthesizer:
             level_name = "random"
         else:
             strength, level_name = LEVELS[level], level
-        mask = self.renderer.render(text, font, size, spacing)
+        word_spacing = 1.0
+        if self.p_word_spacing > 0 and rng.random() < self.p_word_spacing:
+            word_spacing = float(rng.uniform(*WORD_SPACING_RANGE))
+        mask = self.renderer.render(text, font, size, spacing, word_spacing)
         meta: dict[str, object] = {"letter_spacing": spacing}
+        if word_spacing != 1.0:
+            meta["word_spacing"] = word_spacing
         if self.style_jitter > 0:
             style = sample_style(rng, self.style_jitter)
             mask = vary_style(mask, style, rng)

@@ -7,13 +7,18 @@ produce silently wrong training data.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont, features
 
 from odia_ocr.synth.fonts import FontSpec
 from odia_ocr.text import aksharas
 
-__all__ = ["LineRenderer", "require_raqm"]
+__all__ = ["MIN_WORD_GAP_EM", "LineRenderer", "require_raqm"]
+
+#: Narrowest word space that `render` draws when it scales spaces, in ems.
+MIN_WORD_GAP_EM = 0.12
 
 _AXIS_NAMES = {"wght": b"Weight", "wdth": b"Width"}
 
@@ -50,8 +55,13 @@ class LineRenderer:
             self._fonts[key] = f
         return f
 
-    def render(self, text: str, spec: FontSpec, size: int, letter_spacing: float = 0.0) -> np.ndarray:
+    def render(self, text: str, spec: FontSpec, size: int, letter_spacing: float = 0.0,
+               word_spacing: float = 1.0) -> np.ndarray:
         """Mask of ``text`` with a margin of ~¼ line height; letter_spacing is in ems.
+
+        ``word_spacing`` scales the font's own word spaces: fonts differ widely
+        in space width, and justified or tightly set text moves spaces further,
+        so a model must read word breaks from gaps of many widths.
 
         The image height follows the font's ascent and descent (or the ink, when
         it reaches further), so lines of one font and size share a baseline and
@@ -62,15 +72,23 @@ class LineRenderer:
         if letter_spacing > 0:
             parts = aksharas(text, keep_spaces=True)
             gap = letter_spacing * size
+        elif word_spacing != 1.0:
+            parts, gap = [p for p in re.split(r"( +)", text) if p], 0.0
         else:
             parts, gap = [text], 0.0
         # Positions of each part along the baseline.
         xs, x = [], 0.0
         for p in parts:
             xs.append(x)
-            x += font.getlength(p) + gap
+            advance = font.getlength(p)
+            if p.isspace() and word_spacing != 1.0:
+                # Never narrower than MIN_WORD_GAP_EM: below that no reader sees a word break.
+                advance = max(advance * word_spacing, MIN_WORD_GAP_EM * size * len(p))
+            x += advance + gap
         left, top, right, bottom = 0, -ascent, int(np.ceil(x)), descent
         for p, px in zip(parts, xs, strict=True):
+            if p.isspace():
+                continue
             b = font.getbbox(p, anchor="ls")
             left, top = min(left, int(px) + b[0]), min(top, b[1])
             right, bottom = max(right, int(px) + b[2]), max(bottom, b[3])
@@ -79,5 +97,6 @@ class LineRenderer:
         img = Image.new("L", (max(w, 1), max(h, 1)), 0)
         draw = ImageDraw.Draw(img)
         for p, px in zip(parts, xs, strict=True):
-            draw.text((px - left + margin, -top + margin), p, font=font, fill=255, anchor="ls")
+            if not p.isspace():
+                draw.text((px - left + margin, -top + margin), p, font=font, fill=255, anchor="ls")
         return np.asarray(img)

@@ -35,6 +35,7 @@ class TrainConfig:
     p_ink_crop: float = 0.0  # share of lines cropped to their ink plus a random margin, like page line crops
     # relative weights of the training degradation bands (clean, light, up to strong, past strong); [] = equal
     strength_weights: list[float] = field(default_factory=list)
+    p_word_spacing: float = 0.0  # share of lines rendered with word spaces scaled (synth.lines.WORD_SPACING_RANGE)
     p_space_jitter: float = 0.0  # share of training texts with a word split or two words joined (spaces from pixels)
     # model
     input_height: int = 32
