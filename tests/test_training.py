@@ -165,8 +165,23 @@ def test_export_onnx_parity_and_read_cli(tmp_path: Path, tiny_corpus: Path) -> N
     with torch.no_grad():
         ref = model(torch.from_numpy(batch)).numpy()
     engine = CompactEngine(onnx_path)
-    got = engine._session.run(None, {"images": batch})[0]
+    full = np.full(len(imgs), batch.shape[3] // 4, np.int32)  # every row as long as the batch: no masking
+    got = engine._session.run(None, {"images": batch, "lengths": full})[0]
     np.testing.assert_allclose(got, ref, rtol=1e-3, atol=1e-4)
+    # With each line's own frame count the BiLSTM stops at the line's end, as torch's packed sequences do.
+    own = (widths // 4).astype(np.int32)
+    masked = engine._session.run(None, {"images": batch, "lengths": own})[0]
+    with torch.no_grad():
+        f = model.encoder(torch.from_numpy(batch))
+        n, c, h, w = f.shape
+        f = torch.relu(model.project(f.permute(0, 3, 1, 2).reshape(n, w, c * h)))
+        packed = torch.nn.utils.rnn.pack_padded_sequence(f, torch.from_numpy(own).long(), batch_first=True,
+                                                         enforce_sorted=False)
+        seq, _ = torch.nn.utils.rnn.pad_packed_sequence(model.rnn(packed)[0], batch_first=True)
+        packed_ref = model.head(seq).numpy()
+    for j, k in enumerate(own):
+        np.testing.assert_allclose(masked[j, :k], packed_ref[j, :k], rtol=1e-3, atol=1e-4)
+    assert not np.allclose(masked[0, : own[0]], got[0, : own[0]], atol=1e-4)  # the shortest line did change
     assert output_lengths(torch.from_numpy(widths)).tolist() == [w // 4 for w in widths]
     # The INT8 model loads with the same metadata and gives the same shape.
     q = CompactEngine(onnx_path.with_suffix(".int8.onnx"))
@@ -186,6 +201,6 @@ def test_export_onnx_parity_and_read_cli(tmp_path: Path, tiny_corpus: Path) -> N
     ops = {n.op_type for n in onnx.load(str(static_path.with_suffix(".int8.onnx"))).graph.node}
     assert "QuantizeLinear" in ops and "DynamicQuantizeLSTM" in ops
     s8 = CompactEngine(static_path.with_suffix(".int8.onnx"))
-    got8 = s8._session.run(None, {"images": batch})[0]
+    got8 = s8._session.run(None, {"images": batch, "lengths": full})[0]
     assert s8.meta.charset == meta.charset and got8.shape == ref.shape
     assert np.abs(got8 - ref).max() < 0.25 * np.abs(ref).max()

@@ -101,6 +101,8 @@ class CompactEngine:
         except Exception as err:
             raise ModelFormatError(f"{path}: not a loadable ONNX model ({str(err).splitlines()[0][:200]})") from None
         self.meta = _meta_of(self._session, path)
+        # Models exported since the BiLSTM was given sequence lengths take them as a second input.
+        self._takes_lengths = any(i.name == "lengths" for i in self._session.get_inputs())
         self.charset = self.meta.charset_obj
         self.height = self.meta.input_height
         self.batch_size = max(1, batch_size)
@@ -114,7 +116,10 @@ class CompactEngine:
         for k in range(0, len(order), self.batch_size):
             idx = order[k : k + self.batch_size]
             batch, widths = pad_batch([prepared[i] for i in idx])
-            logits = self._session.run(None, {"images": batch})[0]
+            feeds = {"images": batch}
+            if self._takes_lengths:
+                feeds["lengths"] = np.maximum(1, widths // 4).astype(np.int32)
+            logits = self._session.run(None, feeds)[0]
             for j, i in enumerate(idx):
                 out[i] = logits[j, : max(1, int(widths[j]) // 4)]
         return out

@@ -16,7 +16,12 @@ import numpy as np
 
 from odia_ocr.recognizer.modelfile import META_KEY, ModelMeta, atomic_write_bytes
 
-__all__ = ["embed_metadata", "export_onnx", "quantize_int8"]
+__all__ = ["LENGTHS_INPUT", "add_sequence_lengths", "embed_metadata", "export_onnx", "quantize_int8"]
+
+#: Optional model input: frames per line (int32, one per batch row), so the BiLSTM stops at each line's end.
+LENGTHS_INPUT = "lengths"
+_LSTM_OPS = {"LSTM", "DynamicQuantizeLSTM"}
+_SEQUENCE_LENS = 4  # position of sequence_lens among the inputs of ONNX LSTM and DynamicQuantizeLSTM
 
 
 def embed_metadata(onnx_path: str | Path, meta: ModelMeta) -> None:
@@ -29,6 +34,33 @@ def embed_metadata(onnx_path: str | Path, meta: ModelMeta) -> None:
             model.metadata_props.remove(prop)
     model.metadata_props.add(key=META_KEY, value=meta.to_json())
     atomic_write_bytes(onnx_path, model.SerializeToString())
+
+
+def add_sequence_lengths(onnx_path: str | Path) -> bool:
+    """Give every LSTM of the model the per-line frame counts as ``sequence_lens``; False if none to wire.
+
+    torch exports the BiLSTM without sequence lengths, so in a batch the
+    backward direction of a short line starts in the padding after it, and a
+    line's text could depend on what else was in its batch. With the lengths
+    wired in, each direction runs over the line's own frames only.
+    """
+    import onnx
+    from onnx import TensorProto, helper
+
+    model = onnx.load(str(onnx_path))
+    graph = model.graph
+    lstms = [n for n in graph.node if n.op_type in _LSTM_OPS]
+    if not lstms or any(i.name == LENGTHS_INPUT for i in graph.input):
+        return False
+    graph.input.append(helper.make_tensor_value_info(LENGTHS_INPUT, TensorProto.INT32, ["batch"]))
+    for node in lstms:
+        inputs = list(node.input)
+        inputs += [""] * max(0, _SEQUENCE_LENS + 1 - len(inputs))
+        inputs[_SEQUENCE_LENS] = LENGTHS_INPUT
+        del node.input[:]
+        node.input.extend(inputs)
+    atomic_write_bytes(onnx_path, model.SerializeToString())
+    return True
 
 
 def export_onnx(model_file: str | Path, out: str | Path, opset: int = 17) -> ModelMeta:
@@ -55,6 +87,7 @@ def export_onnx(model_file: str | Path, out: str | Path, opset: int = 17) -> Mod
                 dynamic_axes={"images": {0: "batch", 3: "width"}, "logits": {0: "batch", 1: "frames"}},
                 opset_version=opset, dynamo=False,
             )
+        add_sequence_lengths(tmp_path)
         embed_metadata(tmp_path, meta)
         atomic_write_bytes(out, tmp_path.read_bytes())
     return meta
@@ -74,6 +107,7 @@ def quantize_int8(
     the same CER (benchmarks/int8_variants.py); ship_model.py checks CER.
     Metadata is carried over either way.
     """
+    import onnx
     from onnxruntime.quantization import (
         CalibrationDataReader,
         QuantFormat,
@@ -86,6 +120,7 @@ def quantize_int8(
     from odia_ocr.recognizer.preprocess import pad_batch, prepare_line
 
     meta = read_onnx_meta(onnx_in)
+    takes_lengths = any(i.name == LENGTHS_INPUT for i in onnx.load(str(onnx_in)).graph.input)
     lines = [prepare_line(im, meta.input_height) for im in calibration or ()]
 
     class _Lines(CalibrationDataReader):
@@ -97,7 +132,11 @@ def quantize_int8(
             k = next(self._starts, None)
             if k is None:
                 return None
-            return {"images": pad_batch(lines[k : k + self._batch])[0]}
+            images, widths = pad_batch(lines[k : k + self._batch])
+            feeds = {"images": images}
+            if takes_lengths:
+                feeds[LENGTHS_INPUT] = np.maximum(1, widths // 4).astype(np.int32)
+            return feeds
 
     with tempfile.TemporaryDirectory() as tmp:
         src, tmp_out = Path(onnx_in), Path(tmp) / "q.onnx"
