@@ -105,6 +105,10 @@ def model_card(meta, bench: dict | None, history: str | None = None) -> str:
            else "")
         + (f"; {td['p_space_jitter']:.0%} of texts with a word split between aksharas or two words joined"
            if td.get("p_space_jitter") else "")
+        + (f"; {td['p_word_spacing']:.0%} of lines with word spaces scaled 0.5-1.8x (never under 0.12 em)"
+           if td.get("p_word_spacing") else "")
+        + (f"; degradation bands (clean, light, up to strong, past strong) weighted {td['strength_weights']}"
+           if td.get("strength_weights") else "")
         + ".",
         "",
         "## Metrics",
