@@ -125,6 +125,10 @@ def test_overrides_parse_and_reject_unknown_keys() -> None:
     assert (cfg.max_steps, cfg.lr, cfg.bf16, cfg.corpora) == (10, 5e-4, False, ["x.txt"])
     with pytest.raises(ValueError, match="unknown config key"):
         apply_overrides(TrainConfig(), ["nope=1"])
+    with pytest.raises(ValueError, match="strength_weights must be 4"):
+        apply_overrides(TrainConfig(), ["strength_weights=[1,2]"])
+    with pytest.raises(ValueError, match="p_word_spacing must be a probability"):
+        apply_overrides(TrainConfig(), ["p_word_spacing=1.5"])
 
 
 def test_atomic_write_keeps_old_file_on_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
