@@ -180,15 +180,3 @@ def test_word_spacing_variation_is_recorded(fonts) -> None:
     assert all(s is not None and 0.5 <= s <= 1.8 for s in spacings)
     assert "word_spacing" not in LineSynthesizer(fonts[:2], sampler).sample([11, 0]).meta
 
-
-def test_degrade_with_mask_keeps_mask_in_image_geometry(fonts) -> None:
-    """The returned clean mask is warped and clipped exactly as the image, and `degrade` is its first half."""
-    from odia_ocr.synth.degrade import Degradation, degrade_with_mask
-
-    mask = LineRenderer().render("ଓଡ଼ିଆ ଭାଷା", _font(fonts, "noto-sans-oriya"), 32)
-    d = Degradation(rotate_deg=4.0, perspective=0.05, clip_top=0.05, morph=1)
-    image, moved = degrade_with_mask(mask, d, np.random.default_rng(3))
-    assert image.shape == moved.shape != mask.shape
-    assert np.array_equal(image, degrade(mask, d, np.random.default_rng(3)))
-    # the mask is the text as printed: ink bleed (morph) thickens the image's strokes, not the mask's
-    assert (image < 128).sum() > (moved > 127).sum()

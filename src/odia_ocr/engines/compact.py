@@ -17,8 +17,8 @@ import numpy as np
 from odia_ocr.engines.base import LineResult
 from odia_ocr.recognizer.beam import BeamConfig
 from odia_ocr.recognizer.decode import greedy_decode
-from odia_ocr.recognizer.modelfile import META_KEY, ModelFormatError, ModelMeta
-from odia_ocr.recognizer.preprocess import pad_batch, prepare_line
+from odia_ocr.recognizer.modelfile import LENGTHS_INPUT, META_KEY, ModelFormatError, ModelMeta
+from odia_ocr.recognizer.preprocess import frame_counts, pad_batch, prepare_line
 
 __all__ = ["DECODERS", "CompactEngine", "DefaultEngine", "default_lm_path", "default_model_path", "read_onnx_meta"]
 
@@ -102,7 +102,7 @@ class CompactEngine:
             raise ModelFormatError(f"{path}: not a loadable ONNX model ({str(err).splitlines()[0][:200]})") from None
         self.meta = _meta_of(self._session, path)
         # Models exported since the BiLSTM was given sequence lengths take them as a second input.
-        self._takes_lengths = any(i.name == "lengths" for i in self._session.get_inputs())
+        self._takes_lengths = any(i.name == LENGTHS_INPUT for i in self._session.get_inputs())
         self.charset = self.meta.charset_obj
         self.height = self.meta.input_height
         self.batch_size = max(1, batch_size)
@@ -116,12 +116,13 @@ class CompactEngine:
         for k in range(0, len(order), self.batch_size):
             idx = order[k : k + self.batch_size]
             batch, widths = pad_batch([prepared[i] for i in idx])
+            frames = frame_counts(widths)
             feeds = {"images": batch}
             if self._takes_lengths:
-                feeds["lengths"] = np.maximum(1, widths // 4).astype(np.int32)
+                feeds[LENGTHS_INPUT] = frames
             logits = self._session.run(None, feeds)[0]
             for j, i in enumerate(idx):
-                out[i] = logits[j, : max(1, int(widths[j]) // 4)]
+                out[i] = logits[j, : frames[j]]
         return out
 
     def recognize(self, images: Sequence[np.ndarray]) -> list[LineResult]:

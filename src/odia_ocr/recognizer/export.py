@@ -14,12 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
-from odia_ocr.recognizer.modelfile import META_KEY, ModelMeta, atomic_write_bytes
+from odia_ocr.recognizer.modelfile import LENGTHS_INPUT, META_KEY, ModelMeta, atomic_write_bytes
 
-__all__ = ["LENGTHS_INPUT", "add_sequence_lengths", "embed_metadata", "export_onnx", "quantize_int8"]
+__all__ = ["add_sequence_lengths", "embed_metadata", "export_onnx", "quantize_int8"]
 
-#: Optional model input: frames per line (int32, one per batch row), so the BiLSTM stops at each line's end.
-LENGTHS_INPUT = "lengths"
 _LSTM_OPS = {"LSTM", "DynamicQuantizeLSTM"}
 _SEQUENCE_LENS = 4  # position of sequence_lens among the inputs of ONNX LSTM and DynamicQuantizeLSTM
 
@@ -117,7 +115,7 @@ def quantize_int8(
     )
 
     from odia_ocr.engines.compact import read_onnx_meta
-    from odia_ocr.recognizer.preprocess import pad_batch, prepare_line
+    from odia_ocr.recognizer.preprocess import frame_counts, pad_batch, prepare_line
 
     meta = read_onnx_meta(onnx_in)
     takes_lengths = any(i.name == LENGTHS_INPUT for i in onnx.load(str(onnx_in)).graph.input)
@@ -135,7 +133,7 @@ def quantize_int8(
             images, widths = pad_batch(lines[k : k + self._batch])
             feeds = {"images": images}
             if takes_lengths:
-                feeds[LENGTHS_INPUT] = np.maximum(1, widths // 4).astype(np.int32)
+                feeds[LENGTHS_INPUT] = frame_counts(widths)
             return feeds
 
     with tempfile.TemporaryDirectory() as tmp:

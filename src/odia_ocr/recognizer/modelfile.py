@@ -16,11 +16,13 @@ from typing import Any
 
 from odia_ocr.text import CANONICALIZATION_ID, Charset
 
-__all__ = ["FORMAT_VERSION", "META_KEY", "ModelFormatError", "ModelMeta", "atomic_write_bytes"]
+__all__ = ["FORMAT_VERSION", "LENGTHS_INPUT", "META_KEY", "ModelFormatError", "ModelMeta", "atomic_write_bytes"]
 
 #: Bump when a reader of the previous version could not use a new file.
 FORMAT_VERSION = 1
 META_KEY = "odia_ocr"
+#: Optional ONNX model input: frames per line (int32, one per batch row), so the BiLSTM stops at each line's end.
+LENGTHS_INPUT = "lengths"
 
 
 class ModelFormatError(ValueError):

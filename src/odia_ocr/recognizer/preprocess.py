@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-__all__ = ["MIN_WIDTH", "pad_batch", "percentiles_u8", "prepare_line"]
+__all__ = ["MIN_WIDTH", "frame_counts", "pad_batch", "percentiles_u8", "prepare_line"]
 
 #: Narrower inputs are padded: the encoder downsamples width by 4 and CTC needs frames.
 MIN_WIDTH = 16
@@ -79,3 +79,8 @@ def pad_batch(lines: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     for i, x in enumerate(lines):
         out[i, 0, :, : x.shape[1]] = x
     return out, widths
+
+
+def frame_counts(widths: np.ndarray) -> np.ndarray:
+    """int32 frames the network yields for lines of these pixel widths (the encoder halves width twice)."""
+    return np.maximum(1, np.asarray(widths) // 4).astype(np.int32)

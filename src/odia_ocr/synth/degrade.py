@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, replace
 import cv2
 import numpy as np
 
-__all__ = ["LEVELS", "Degradation", "degrade", "degrade_with_mask", "sample_degradation"]
+__all__ = ["LEVELS", "Degradation", "degrade", "sample_degradation"]
 
 #: Erosion is skipped where it would keep less than this share of the ink.
 _MIN_INK_KEPT = 0.6
@@ -92,16 +92,7 @@ def _smooth_field(rng: np.random.Generator, h: int, w: int, cells: int = 4) -> n
 
 def degrade(mask: np.ndarray, d: Degradation, rng: np.random.Generator) -> np.ndarray:
     """Turn an ink mask (uint8, ink = 255) into a grey image (dark ink on light paper unless inverted)."""
-    return degrade_with_mask(mask, d, rng)[0]
-
-
-def degrade_with_mask(mask: np.ndarray, d: Degradation, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """`degrade`, plus the clean ink mask moved and cropped exactly as the image was.
-
-    The returned mask is the text as printed (before ink bleed or erosion), in
-    the image's geometry, so legibility can be judged pixel by pixel against it.
-    """
-    m = ref = mask
+    m = mask
     h, w = m.shape
     if d.morph > 0:
         m = cv2.dilate(m, np.ones((d.morph + 1, d.morph + 1), np.uint8))
@@ -122,9 +113,7 @@ def degrade_with_mask(mask: np.ndarray, d: Degradation, rng: np.random.Generator
         x1, y1 = dst.max(axis=0)
         dst -= (x0, y0)
         size = (int(np.ceil(x1 - x0)) + 1, int(np.ceil(y1 - y0)) + 1)
-        warp = cv2.getPerspectiveTransform(src, dst)
-        m = cv2.warpPerspective(m, warp, size, flags=cv2.INTER_LINEAR)
-        ref = cv2.warpPerspective(ref, warp, size, flags=cv2.INTER_LINEAR)
+        m = cv2.warpPerspective(m, cv2.getPerspectiveTransform(src, dst), size, flags=cv2.INTER_LINEAR)
         h, w = m.shape
     alpha = m.astype(np.float32) / 255.0
     img = d.paper + (d.ink - d.paper) * alpha
@@ -162,5 +151,5 @@ def degrade_with_mask(mask: np.ndarray, d: Degradation, rng: np.random.Generator
             out = cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE)
     if d.clip_top or d.clip_bottom:
         t, b = int(d.clip_top * h), h - int(d.clip_bottom * h)
-        out, ref = out[t:max(b, t + 4)], ref[t:max(b, t + 4)]
-    return out, ref
+        out = out[t:max(b, t + 4)]
+    return out

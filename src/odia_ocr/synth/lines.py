@@ -19,7 +19,8 @@ from odia_ocr.synth.render import LineRenderer
 from odia_ocr.synth.spacing import perturb_spaces
 from odia_ocr.synth.style import sample_style, vary_style
 
-__all__ = ["STRENGTH_BANDS", "WORD_SPACING_RANGE", "LineSynthesizer", "SynthLine", "ink_crop", "legible"]
+__all__ = ["STRENGTH_BANDS", "WORD_SPACING_RANGE", "LineSynthesizer", "SynthLine", "check_strength_weights", "ink_crop",
+           "legible"]
 
 
 def ink_crop(mask: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -69,6 +70,13 @@ WORD_SPACING_RANGE = (0.5, 1.8)
 STRENGTH_BANDS: tuple[tuple[float, float], ...] = ((0.0, 0.0), (0.0, 0.5), (0.3, 1.0), (0.7, 1.3))
 
 
+def check_strength_weights(weights: Sequence[float]) -> None:
+    """Raise ValueError unless ``weights`` gives each of STRENGTH_BANDS a non-negative weight, not all zero."""
+    if len(weights) != len(STRENGTH_BANDS) or min(weights) < 0 or sum(weights) <= 0:
+        raise ValueError(f"strength_weights must be {len(STRENGTH_BANDS)} non-negative weights, not all zero "
+                         f"(got {list(weights)})")
+
+
 class LineSynthesizer:
     """Draws complete line samples; all randomness comes from the key's generator."""
 
@@ -86,9 +94,8 @@ class LineSynthesizer:
     ) -> None:
         if not fonts:
             raise ValueError("no fonts to render with")
-        if strength_weights is not None and (len(strength_weights) != len(STRENGTH_BANDS)
-                                             or min(strength_weights) < 0 or sum(strength_weights) <= 0):
-            raise ValueError(f"strength_weights needs {len(STRENGTH_BANDS)} non-negative weights, not all zero")
+        if strength_weights is not None:
+            check_strength_weights(strength_weights)
         self.fonts = list(fonts)
         self.texts = texts
         self.sizes = sizes

@@ -63,12 +63,10 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         # Checked here, so a bad file or --set fails with one line before any data is rendered.
-        from odia_ocr.synth.lines import STRENGTH_BANDS
+        from odia_ocr.synth.lines import check_strength_weights
 
-        w = self.strength_weights
-        if w and (len(w) != len(STRENGTH_BANDS) or min(w) < 0 or sum(w) <= 0):
-            raise ValueError(f"strength_weights must be {len(STRENGTH_BANDS)} non-negative weights, not all zero "
-                             f"(got {w})")
+        if self.strength_weights:
+            check_strength_weights(self.strength_weights)
         for name in ("p_ink_crop", "p_space_jitter", "p_word_spacing"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be a probability in [0, 1] (got {getattr(self, name)})")
