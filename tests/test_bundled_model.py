@@ -54,3 +54,33 @@ def test_bundled_lm_prefers_odia_spelling() -> None:
     lm = CharNgramLM.load(default_lm_path())
     assert lm.order == 5
     assert lm.logprob("ଓଡ଼ି", "ଆ") > lm.logprob("ଓଡ଼ି", "ଖ")
+
+
+def test_parallel_batches_come_back_in_the_callers_order(sample) -> None:
+    """One line per batch, two workers: each result is the one that line gets read on its own."""
+    image, _ = sample
+    lines = [image[:, : image.shape[1] * k // 6] for k in (6, 2, 4, 3, 5)]
+    alone = CompactEngine(batch_size=1, workers=1, threads=1)
+    want = [alone.recognize([x])[0].text for x in lines]
+    assert len(set(want)) == len(lines)  # distinct texts, so a mix-up would show
+    engine = CompactEngine(batch_size=1, workers=2, threads=2)
+    assert engine.workers == 2
+    assert [r.text for r in engine.recognize(lines)] == want
+
+
+def test_blank_lines_read_empty(sample) -> None:
+    image, text = sample
+    blank_wide, blank_narrow = np.full((32, 900), 255, np.uint8), np.zeros((40, 30), np.uint8)
+    for engine in (CompactEngine(batch_size=2), DefaultEngine(batch_size=2)):
+        got = engine.recognize([blank_wide, image, blank_narrow])
+        assert got[0].text == got[2].text == "" and score_pair(text, got[1].text).cer <= 0.05
+
+
+def test_one_worker_and_two_workers_read_alike(sample) -> None:
+    """Same batches and one network thread per batch either way: the same logits, whatever runs in parallel."""
+    image, _ = sample
+    lines = [image[:, : image.shape[1] * k // 6] for k in range(2, 7)] * 2
+    one = CompactEngine(batch_size=2, workers=1, threads=1)
+    two = CompactEngine(batch_size=2, workers=2, threads=2)
+    for a, b in zip(one.logits(lines), two.logits(lines), strict=True):
+        assert np.array_equal(a, b)

@@ -1,11 +1,11 @@
-"""Line preprocessing: the histogram percentiles give exactly what np.percentile gives."""
+"""Line preprocessing: the histogram percentiles give exactly what np.percentile gives; widths are known up front."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from odia_ocr.recognizer.preprocess import percentiles_u8, prepare_line
+from odia_ocr.recognizer.preprocess import MIN_WIDTH, percentiles_u8, prepare_line, prepared_width
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -33,3 +33,11 @@ def test_prepared_line_polarity_and_range() -> None:
     assert x.shape == y.shape == (32, 160)
     assert 0.0 <= x.min() and x.max() <= 1.0
     assert x[16, 80] > 0.9 and x[2, 80] < 0.1 and y[16, 80] > 0.9
+
+
+@pytest.mark.parametrize("shape", [(58, 620), (32, 100), (100, 32), (3, 2000), (1, 1), (64, 40, 3), (200, 9000)])
+def test_prepared_width_is_the_width_prepare_line_gives(shape: tuple[int, ...]) -> None:
+    img = np.random.default_rng(1).integers(0, 256, shape).astype(np.uint8)
+    w = prepared_width(img.shape, 32)
+    assert prepare_line(img, 32).shape == (32, w)
+    assert MIN_WIDTH <= w <= 4096

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-__all__ = ["MIN_WIDTH", "frame_counts", "pad_batch", "percentiles_u8", "prepare_line"]
+__all__ = ["MIN_WIDTH", "frame_counts", "pad_batch", "percentiles_u8", "prepare_line", "prepared_width"]
 
 #: Narrower inputs are padded: the encoder downsamples width by 4 and CTC needs frames.
 MIN_WIDTH = 16
@@ -49,6 +49,16 @@ def percentiles_u8(img: np.ndarray, qs: Sequence[float]) -> list[np.float64]:
     return out
 
 
+def prepared_width(shape: Sequence[int], height: int, max_width: int = 4096) -> int:
+    """Width :func:`prepare_line` gives an image of this (H, W, ...) shape, known before preparing it.
+
+    Lets a caller sort lines into batches of similar width first and prepare
+    each batch where it is run (in parallel with other batches).
+    """
+    h, w = int(shape[0]), int(shape[1])
+    return int(np.clip(round(w * height / max(1, h)), MIN_WIDTH, max_width))
+
+
 def prepare_line(img: np.ndarray, height: int, max_width: int = 4096) -> np.ndarray:
     """float32 (height, W) array with ink near 1 and paper near 0.
 
@@ -59,7 +69,7 @@ def prepare_line(img: np.ndarray, height: int, max_width: int = 4096) -> np.ndar
     h, w = g.shape[:2]
     if h < 1 or w < 1:
         raise ValueError("empty image")
-    new_w = int(np.clip(round(w * height / h), MIN_WIDTH, max_width))
+    new_w = prepared_width((h, w), height, max_width)
     interp = cv2.INTER_AREA if h > height else cv2.INTER_LINEAR
     small = cv2.resize(g, (new_w, height), interpolation=interp)
     lo, med, hi = percentiles_u8(small, (1, 50, 99))
