@@ -208,3 +208,9 @@ def test_export_onnx_parity_and_read_cli(tmp_path: Path, tiny_corpus: Path) -> N
     got8 = s8._session.run(None, {"images": batch, "lengths": full})[0]
     assert s8.meta.charset == meta.charset and got8.shape == ref.shape
     assert np.abs(got8 - ref).max() < 0.25 * np.abs(ref).max()
+
+
+def test_letterpress_share_must_be_a_probability() -> None:
+    with pytest.raises(ValueError, match="p_letterpress must be a probability"):
+        apply_overrides(TrainConfig(), ["p_letterpress=-0.1"])
+    assert apply_overrides(TrainConfig(), ["p_letterpress=0.3"]).p_letterpress == 0.3

@@ -27,6 +27,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--only-family", action="append", default=[], metavar="FAMILY", help="use only these families")
     parser.add_argument("--level", default="random", choices=["random", "clean", "light", "medium", "strong"],
                         help="degradation level (default: random strengths, as in training)")
+    parser.add_argument("--letterpress", type=float, default=0.0, metavar="P",
+                        help="share of lines printed as by letterpress: misaligned sorts, ragged, broken and uneven "
+                        "ink, show-through (lines only; default 0)")
     parser.add_argument("--min-chars", type=int, default=8)
     parser.add_argument("--max-chars", type=int, default=48)
     parser.add_argument("--sizes", default="18,40", help="font size range in pixels, MIN,MAX (default 18,40)")
@@ -44,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
 
     if not args.corpus:
         raise CliError("give at least one --corpus text file")
+    if not 0.0 <= args.letterpress <= 1.0:
+        raise CliError(f"--letterpress {args.letterpress}: must be a share in [0, 1]")
     for f in args.corpus + args.wordlist:
         if not Path(f).is_file():
             raise CliError(f"{f}: file not found")
@@ -74,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
 
         job = LineJob(tuple(fonts), tuple(sentences), tuple(words), args.seed,
                       None if args.level == "random" else args.level, args.min_chars, args.max_chars, (lo, hi),
-                      args.source)
+                      args.source, args.letterpress)
         written = 0
         with tqdm(total=args.count, unit="line") as bar:
             for written in write_lines(job, out, args.count, args.workers):

@@ -15,6 +15,7 @@ from odia_ocr.recognizer.preprocess import prepare_line
 from odia_ocr.synth.corpus import TextSampler
 from odia_ocr.synth.degrade import LEVELS, degrade, sample_degradation
 from odia_ocr.synth.fonts import FontSpec, font_coverage
+from odia_ocr.synth.letterpress import apply_letterpress, sample_letterpress
 from odia_ocr.synth.render import LineRenderer
 from odia_ocr.synth.spacing import perturb_spaces
 from odia_ocr.synth.style import sample_style, vary_style
@@ -91,6 +92,7 @@ class LineSynthesizer:
         p_space_jitter: float = 0.0,
         strength_weights: Sequence[float] | None = None,
         p_word_spacing: float = 0.0,
+        p_letterpress: float = 0.0,
     ) -> None:
         if not fonts:
             raise ValueError("no fonts to render with")
@@ -104,6 +106,7 @@ class LineSynthesizer:
         self.p_ink_crop = p_ink_crop  # share of lines cropped to their ink, as page line detectors crop
         self.p_space_jitter = p_space_jitter  # share of sampled texts with words split or joined (synth/spacing.py)
         self.p_word_spacing = p_word_spacing  # share of lines whose word spaces are narrowed or widened
+        self.p_letterpress = p_letterpress  # share of lines printed as by letterpress (synth/letterpress.py)
         # Relative frequency of each training strength band (STRENGTH_BANDS); None: all equal.
         self.strength_p = None
         if strength_weights is not None:
@@ -164,6 +167,11 @@ class LineSynthesizer:
         if self.p_ink_crop > 0 and rng.random() < self.p_ink_crop:
             mask = ink_crop(mask, rng)
             meta["ink_crop"] = True
+        # Drawn only when enabled, so recipes and benchmarks without it render exactly as before.
+        if self.p_letterpress > 0 and rng.random() < self.p_letterpress:
+            lp = sample_letterpress(rng)
+            mask = apply_letterpress(mask, lp, rng)
+            meta["letterpress"] = lp.to_dict()
         img = degrade(mask, sample_degradation(rng, strength), rng)
         for _ in range(3):  # rare parameter mixes leave the text illegible: redraw milder
             if legible(mask, img):

@@ -36,6 +36,7 @@ class TrainConfig:
     # relative weights of the training degradation bands (clean, light, up to strong, past strong); [] = equal
     strength_weights: list[float] = field(default_factory=list)
     p_word_spacing: float = 0.0  # share of lines rendered with word spaces scaled (synth.lines.WORD_SPACING_RANGE)
+    p_letterpress: float = 0.0  # share of lines printed as by letterpress: misaligned sorts, ragged/broken ink
     p_space_jitter: float = 0.0  # share of training texts with a word split or two words joined (spaces from pixels)
     # model
     input_height: int = 32
@@ -67,7 +68,7 @@ class TrainConfig:
 
         if self.strength_weights:
             check_strength_weights(self.strength_weights)
-        for name in ("p_ink_crop", "p_space_jitter", "p_word_spacing"):
+        for name in ("p_ink_crop", "p_space_jitter", "p_word_spacing", "p_letterpress"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be a probability in [0, 1] (got {getattr(self, name)})")
 
