@@ -7,7 +7,9 @@ Reports batched lines/s of the compact model with greedy decoding (engine
 what `odia-ocr read` uses), Tesseract lines/s on the same lines, the ratios,
 and the peak RSS of `odia-ocr read` on 100 line images (a separate process,
 measured with getrusage). Targets (issue #3): >=150 lines/s, >=25x
-Tesseract, <=400 MB.
+Tesseract, <=400 MB. As a same-run baseline for the engine's batch
+pipelining, `compact` is also timed with one batch at a time on all threads
+(``workers=1``), as the engine ran before it had worker threads.
 """
 
 from __future__ import annotations
@@ -32,8 +34,9 @@ def _manifest_images(data: Path, n: int) -> list[Path]:
     return [data / r["image"] for r in rows]
 
 
-def _lines_per_s(engine_name: str, images: list[np.ndarray], model: str | None, repeats: int) -> float:
-    opts = {"model": model} if model else {}
+def _lines_per_s(engine_name: str, images: list[np.ndarray], model: str | None, repeats: int,
+                 **options: object) -> float:
+    opts = {"model": model, **options} if model else options
     engine = create_engine(engine_name, **opts)
     engine.recognize(images[:8])  # warm-up
     best = 0.0
@@ -63,6 +66,7 @@ def main() -> int:
     paths = _manifest_images(Path(args.data), args.lines)
     images = [to_array(load_image(p)) for p in paths]
     compact = _lines_per_s("compact", images, args.model, 3)
+    serial = _lines_per_s("compact", images, args.model, 3, workers=1)
     default = _lines_per_s("default", images, args.model, 3)
     tess = _lines_per_s("tesseract", images[: args.tesseract_lines], None, 1)
     rss = _peak_rss_mb(paths[:100], args.model)
@@ -70,6 +74,7 @@ def main() -> int:
         "machine": machine_line(machine_info()),
         "lines": len(images),
         "compact_lines_per_s": round(compact, 1),
+        "compact_one_batch_at_a_time_lines_per_s": round(serial, 1),
         "default_lm_lines_per_s": round(default, 1),
         "tesseract_lines_per_s": round(tess, 2),
         "speedup_vs_tesseract": round(compact / tess, 1),
@@ -81,6 +86,7 @@ def main() -> int:
     print(result["machine"])
     print("| engine | lines/s |\n|---|---|")
     print(f"| compact, greedy (ONNX Runtime) | {compact:.1f} |\n| default, beam + LM | {default:.1f} |")
+    print(f"| compact, one batch at a time (workers=1) | {serial:.1f} |")
     print(f"| tesseract ori (psm 7) | {tess:.2f} |")
     print(f"speed-up: greedy {compact / tess:.1f}x, beam + LM {default / tess:.1f}x; "
           f"peak RSS of `odia-ocr read` on 100 lines: {rss:.0f} MB")
