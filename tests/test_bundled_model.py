@@ -17,6 +17,7 @@ from odia_ocr.engines.compact import CompactEngine, DefaultEngine, default_lm_pa
 from odia_ocr.engines.registry import create_engine
 from odia_ocr.metrics import score_pair
 from odia_ocr.recognizer.lm import CharNgramLM
+from odia_ocr.recognizer.preprocess import prepared_width
 from odia_ocr.text import canonicalize
 
 SAMPLE = Path(str(resources.files("odia_ocr") / "samples" / "line-01.png"))
@@ -84,3 +85,17 @@ def test_one_worker_and_two_workers_read_alike(sample) -> None:
     two = CompactEngine(batch_size=2, workers=2, threads=2)
     for a, b in zip(one.logits(lines), two.logits(lines), strict=True):
         assert np.array_equal(a, b)
+
+
+@pytest.mark.parametrize(("n", "batch", "workers"), [(200, 32, 2), (7, 16, 2), (1, 16, 2), (33, 16, 1), (40, 8, 3)])
+def test_batches_cover_every_line_once_by_width_and_keep_workers_even(n: int, batch: int, workers: int) -> None:
+    rng = np.random.default_rng(n)
+    images = [np.zeros((int(rng.integers(20, 60)), int(rng.integers(30, 900))), np.uint8) for _ in range(n)]
+    engine = CompactEngine(batch_size=batch, workers=workers, threads=workers)
+    batches = engine._batches(images)
+    flat = np.concatenate(batches)
+    assert sorted(flat.tolist()) == list(range(n)) and max(len(b) for b in batches) <= batch
+    widths = [prepared_width(images[i].shape, engine.height) for i in flat]
+    assert widths == sorted(widths)
+    if workers > 1 and n >= workers:
+        assert len(batches) % workers == 0 or len(batches) == n

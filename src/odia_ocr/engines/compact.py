@@ -5,8 +5,8 @@ is preprocessed exactly as in training, run through the network and
 CTC-decoded in one of a few worker threads, and the results are returned in
 the caller's order. ONNX Runtime releases the GIL, so while one batch is in
 the network another is being prepared or decoded: on 2 cores, two workers
-with one ONNX thread each read ~12% more lines/s than one batch at a time on
-two threads (benchmarks/speed_recognizer.py).
+with one ONNX thread each read ~14% more lines/s than one batch at a time on
+two threads (benchmarks/speed_recognizer.py, same run).
 """
 
 from __future__ import annotations
@@ -81,12 +81,14 @@ class CompactEngine:
     name = "compact"
     default_decoder = "greedy"
 
-    def __init__(self, model: str | os.PathLike[str] | None = None, batch_size: int = 32, threads: int = 0,
+    def __init__(self, model: str | os.PathLike[str] | None = None, batch_size: int = 16, threads: int = 0,
                  decoder: str | None = None, lm: str | os.PathLike[str] | None = None, beam_width: int = 8,
                  lm_weight: float = BeamConfig.lm_weight, workers: int = 0, **_: object) -> None:
         """``decoder='lm'`` uses ``lm`` (a corpus .txt or a saved .lm.json.gz), or the bundled LM without one.
 
         Giving ``lm`` with any decoder implies beam search with that LM.
+        ``batch_size`` is the most lines per network run (balanced over the
+        workers; 16 is about as fast as 12 or 24 on 2 cores, and faster than 32).
         ``threads`` is the CPU threads to use in all (0: every core);
         ``workers`` how many batches are in flight at once (0: 2 when there
         are 2 threads or more), each running the network on
@@ -133,8 +135,12 @@ class CompactEngine:
     def _batches(self, images: Sequence[np.ndarray]) -> list[np.ndarray]:
         """Indices of ``images`` in batches of similar width, enough of them to keep every worker busy."""
         order = np.argsort([prepared_width(im.shape, self.height) for im in images], kind="stable")
-        size = min(self.batch_size, max(1, math.ceil(len(order) / self.workers)))
-        return [order[k : k + size] for k in range(0, len(order), size)]
+        n = len(order)
+        count = math.ceil(n / self.batch_size)
+        if self.workers > 1:  # a multiple of the workers, so none of them waits for the last batch alone
+            count = min(n, math.ceil(max(count, self.workers) / self.workers) * self.workers)
+        size = max(1, math.ceil(n / max(1, count)))
+        return [order[k : k + size] for k in range(0, n, size)]
 
     def _run_batch(self, images: Sequence[np.ndarray]) -> _Batch:
         """Prepare one batch of lines and run the network on it."""
