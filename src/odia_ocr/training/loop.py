@@ -161,6 +161,8 @@ def train(
         rnn_hidden=cfg.rnn_hidden, rnn_layers=cfg.rnn_layers, dropout=cfg.dropout,
     )
     model = CRNN(model_cfg)
+    if cfg.channels_last:
+        model = model.to(memory_format=torch.channels_last)
     optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda(cfg))
     train_syn, val_syn, data_summary = build_synthesizers(cfg)
@@ -215,8 +217,9 @@ def train(
                 tqdm.write(f"data worker failed at step {state.step} ({err}); saving checkpoint")
                 checkpoint()
                 raise SystemExit(1) from None
+            images = batch.images.to(memory_format=torch.channels_last) if cfg.channels_last else batch.images
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
-                logits = model(batch.images)
+                logits = model(images)
             logp = logits.float().log_softmax(-1).transpose(0, 1)
             loss = ctc(logp, batch.targets, output_lengths(batch.widths), batch.target_lengths)
             optimizer.zero_grad(set_to_none=True)
