@@ -21,5 +21,6 @@ run pagesdet    benchmarks/pages_detection.py --count 48 --seed 3 --data bench-o
 run int8        benchmarks/int8_variants.py
 if [[ "${1:-}" == "--all" ]]; then
   run variants  benchmarks/recognizer_variants.py
+  run trainspeed benchmarks/training_speed.py
   run synthspeed benchmarks/synth_speed.py --lines 2000
 fi
