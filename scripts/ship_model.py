@@ -86,7 +86,8 @@ def model_card(meta, bench: dict | None, history: str | None = None) -> str:
         f"- Charset: {len(meta.charset)} characters (Odia block, danda, ASCII, common symbols); "
         f"canonicalization `{meta.canonicalization}`; format version {meta.format_version}.",
         f"- Weights: {m.get('weights')}; trained {m.get('step')} steps, {m.get('lines_seen')} lines seen "
-        f"(batch {cfg['batch_size']}, AdamW lr {cfg['lr']}, cosine to step {cfg['max_steps']}, bf16 autocast on CPU).",
+        f"(batch {cfg['batch_size']}, AdamW lr {cfg['lr']}, cosine to step {cfg['max_steps']}, bf16 autocast on CPU"
+        f"{', channels_last' if cfg.get('channels_last') else ''}).",
         *([f"- Run history: {history}"] if history else []),
         "",
         "## Training data (all synthetic)",
@@ -109,6 +110,8 @@ def model_card(meta, bench: dict | None, history: str | None = None) -> str:
            if td.get("p_word_spacing") else "")
         + (f"; degradation bands (clean, light, up to strong, past strong) weighted {td['strength_weights']}"
            if td.get("strength_weights") else "")
+        + (f"; {td['p_letterpress']:.0%} of lines printed as by letterpress (misaligned sorts, ragged, broken and "
+           "unevenly inked strokes, show-through)" if td.get("p_letterpress") else "")
         + ".",
         "",
         "## Metrics",
