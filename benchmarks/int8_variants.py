@@ -1,6 +1,6 @@
 """fp32 vs dynamic INT8 vs static-convolution INT8 of one trained model: CER and speed, in the same run.
 
-    python benchmarks/int8_variants.py [--checkpoint checkpoints/crnn-v4-step7000.safetensors]
+    python benchmarks/int8_variants.py [--checkpoint checkpoints/crnn-v5-step8000.safetensors]
 
 Exports the checkpoint to ONNX, quantizes it both ways (static calibration on
 64 validation lines of its own recipe, as scripts/ship_model.py does), then
@@ -30,7 +30,7 @@ from ship_model import validation_lines
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--checkpoint", default=str(repo_root() / "checkpoints" / "crnn-v4-step7000.safetensors"))
+    ap.add_argument("--checkpoint", default=str(repo_root() / "checkpoints" / "crnn-v5-step8000.safetensors"))
     ap.add_argument("--data", default=str(repo_root() / "bench-out" / "synth-bench"))
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--out", default=str(repo_root() / "bench-out"))
