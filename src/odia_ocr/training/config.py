@@ -54,8 +54,8 @@ class TrainConfig:
     min_lr_ratio: float = 0.05
     grad_clip: float = 5.0
     bf16: bool = True
-    # NHWC convolutions: 52-54 against 41-44 lines/s for the shipped architecture on one CPU thread with bf16
-    # (2026-11-27). Runs started without it set it to false to resume bit for bit.
+    # NHWC convolutions: 59.0 against 47.2 lines/s for the shipped architecture on one CPU thread with bf16
+    # (benchmarks/training_speed.py, 2026-11-27). Runs started without it set it to false to resume bit for bit.
     channels_last: bool = True
     threads: int = 0  # 0: all cores
     num_workers: int = 1  # processes rendering batches ahead
