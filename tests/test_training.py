@@ -75,6 +75,19 @@ def test_resume_after_kill_matches_uninterrupted_run(tmp_path: Path, tiny_corpus
     assert {v["step"]: v["val_cer"] for v in va} == {v["step"]: v["val_cer"] for v in vb}
 
 
+def test_resume_trims_log_entries_past_the_checkpoint(tmp_path: Path, tiny_corpus: Path) -> None:
+    from odia_ocr.training.loop import train
+
+    out = tmp_path / "run"
+    train(tiny_config(out, tiny_corpus, 6), progress=False)
+    log = out / "log.jsonl"
+    # A killed run can log steps its last checkpoint does not hold; the resumed run logs them again.
+    log.write_text(log.read_text() + json.dumps({"step": 7, "val_cer": 0.5}) + "\n")
+    train(tiny_config(out, tiny_corpus, 8), resume=True, progress=False)
+    steps = [json.loads(x)["step"] for x in log.read_text().splitlines() if "val_cer" in x]
+    assert steps == [4, 6, 8]
+
+
 def test_sigterm_saves_checkpoint_at_step_boundary(tmp_path: Path, tiny_corpus: Path) -> None:
     from safetensors import safe_open
 

@@ -25,7 +25,7 @@ from tqdm import tqdm
 from odia_ocr.metrics import score_corpus
 from odia_ocr.recognizer.decode import greedy_decode
 from odia_ocr.recognizer.model import CRNN, CRNNConfig, output_lengths
-from odia_ocr.recognizer.modelfile import ModelMeta
+from odia_ocr.recognizer.modelfile import ModelMeta, atomic_write_bytes
 from odia_ocr.synth.corpus import TextSampler, load_corpus_lines, read_wordlist, split_of
 from odia_ocr.synth.fonts import discover_fonts, split_fonts
 from odia_ocr.synth.lines import LineSynthesizer
@@ -41,6 +41,20 @@ from odia_ocr.training.checkpoint import (
 from odia_ocr.training.config import TrainConfig
 
 __all__ = ["build_synthesizers", "lr_lambda", "train"]
+
+
+def _trim_log(path: Path, step: int) -> None:
+    """Drop log entries past ``step``, the resumed checkpoint.
+
+    A killed run may have logged steps after its last checkpoint; the resumed run logs those steps
+    again, so without trimming the curve would hold two entries for one step.
+    """
+    if not path.exists():
+        return
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if line.strip() and json.loads(line).get("step", 0) <= step]
+    if len(kept) != len(lines):
+        atomic_write_bytes(path, "".join(kept).encode("utf-8"))
 
 
 def _ignore_signals(worker_id: int) -> None:
@@ -170,6 +184,7 @@ def train(
     if resume and last.exists():
         state, _ = load_checkpoint(last, model, optimizer, scheduler)
         tqdm.write(f"resumed from {last} at step {state.step}")
+        _trim_log(out / "log.jsonl", state.step)
     elif resume:
         tqdm.write(f"no checkpoint at {last}; starting a new run")
     if init and state.step == 0:
