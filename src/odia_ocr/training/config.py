@@ -7,10 +7,12 @@ always says how it was made.
 from __future__ import annotations
 
 import json
-import tomllib
+import typing
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+from odia_ocr.configfile import load_config_file
 
 __all__ = ["TrainConfig", "apply_overrides", "load_config"]
 
@@ -69,6 +71,9 @@ class TrainConfig:
         # Checked here, so a bad file or --set fails with one line before any data is rendered.
         from odia_ocr.synth.lines import check_strength_weights
 
+        hints = typing.get_type_hints(type(self))
+        for f in fields(self):
+            _check_type(f.name, getattr(self, f.name), hints[f.name])
         if self.strength_weights:
             check_strength_weights(self.strength_weights)
         for name in ("p_ink_crop", "p_space_jitter", "p_word_spacing", "p_letterpress"):
@@ -94,14 +99,32 @@ class TrainConfig:
         return cls(**d)
 
 
+def _matches(value: Any, hint: Any) -> bool:
+    """Whether ``value`` fits a field type of TrainConfig (scalars, lists and tuples of scalars)."""
+    origin = typing.get_origin(hint)
+    if origin in (list, tuple):
+        item = typing.get_args(hint)[0]
+        return isinstance(value, list | tuple) and all(_matches(v, item) for v in value)
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, hint)
+
+
+def _check_type(name: str, value: Any, hint: Any) -> None:
+    if not _matches(value, hint):
+        wanted = getattr(hint, "__name__", None) if typing.get_origin(hint) is None else str(hint)
+        raise ValueError(f"{name} must be {wanted} (got {value!r})")
+
+
 def load_config(path: str | Path | None) -> TrainConfig:
     """Config from a .json or .toml file, or the defaults when ``path`` is None."""
     if path is None:
         return TrainConfig()
-    p = Path(path)
-    text = p.read_text(encoding="utf-8")
-    data = tomllib.loads(text) if p.suffix == ".toml" else json.loads(text)
-    return TrainConfig.from_dict(data)
+    return load_config_file(path, TrainConfig.from_dict)
 
 
 def apply_overrides(cfg: TrainConfig, overrides: list[str]) -> TrainConfig:

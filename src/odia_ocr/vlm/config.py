@@ -10,13 +10,13 @@ checkpoint, and the inference part of it travels with every model folder.
 
 from __future__ import annotations
 
-import json
-import tomllib
 import types
 import typing
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+from odia_ocr.configfile import load_config_file
 
 __all__ = [
     "DEFAULT_BASE_MODEL",
@@ -187,10 +187,7 @@ def load_config(path: str | Path | None) -> VLMConfig:
     """Config from a .json or .toml file, or the defaults when ``path`` is None."""
     if path is None:
         return VLMConfig()
-    p = Path(path)
-    text = p.read_text(encoding="utf-8")
-    data = tomllib.loads(text) if p.suffix == ".toml" else json.loads(text)
-    return VLMConfig.from_dict(data)
+    return load_config_file(path, VLMConfig.from_dict)
 
 
 def apply_overrides(cfg: VLMConfig, overrides: dict[str, Any]) -> VLMConfig:
