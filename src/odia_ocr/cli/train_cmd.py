@@ -18,6 +18,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--init", help="start from the weights of this model file or checkpoint (fine-tuning)")
     parser.add_argument("--data", action="append", default=[], metavar="PATH",
                         help="real dataset(s) to mix in (any format `odia-ocr data` reads); see --set dataset_ratio")
+    parser.add_argument("--device", help="auto (a CUDA GPU when there is one, else the CPU), cpu, cuda or cuda:N")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (for logs)")
     parser.set_defaults(func=run)
 
@@ -28,11 +29,15 @@ def run(args: argparse.Namespace) -> int:
     except ImportError:
         raise CliError("training needs PyTorch: pip install 'odia-ocr[train]'") from None
     from odia_ocr.training.config import apply_overrides, load_config
+    from odia_ocr.training.device import resolve_device
     from odia_ocr.training.loop import train
     from odia_ocr.training.sources import open_line_sources
 
     try:
         cfg = apply_overrides(load_config(args.config), args.set)
+        if args.device:
+            cfg = apply_overrides(cfg, [f"device={args.device}"])
+        resolve_device(cfg.device)  # a missing GPU is one line here, before any data is rendered
     except (OSError, ValueError) as err:
         raise CliError(str(err)) from None
     if args.out:

@@ -62,6 +62,8 @@ def save_checkpoint(
     opt_tensors, opt_rest = _optimizer_tensors(optimizer)
     tensors.update(opt_tensors)
     tensors["rng.torch"] = torch.get_rng_state()
+    if any(p.is_cuda for p in model.parameters()):
+        tensors["rng.cuda"] = torch.cuda.get_rng_state()
     header = {
         META_KEY: meta.to_json(),
         _STATE_KEY: json.dumps(
@@ -98,6 +100,8 @@ def load_checkpoint(
     optimizer.load_state_dict({"state": state, "param_groups": opt["param_groups"]})
     scheduler.load_state_dict(extra["scheduler"])
     torch.set_rng_state(tensors["rng.torch"])
+    if "rng.cuda" in tensors and torch.cuda.is_available():
+        torch.cuda.set_rng_state(tensors["rng.cuda"])
     t = extra["trainer"]
     return TrainerState(**t), meta
 

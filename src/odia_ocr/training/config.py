@@ -14,7 +14,7 @@ from typing import Any
 
 from odia_ocr.configfile import load_config_file
 
-__all__ = ["TrainConfig", "apply_overrides", "load_config"]
+__all__ = ["TrainConfig", "apply_overrides", "check_device_name", "load_config"]
 
 
 @dataclass
@@ -59,6 +59,7 @@ class TrainConfig:
     # NHWC convolutions: 59.0 against 47.2 lines/s for the shipped architecture on one CPU thread with bf16
     # (benchmarks/training_speed.py, 2026-11-27). Runs started without it set it to false to resume bit for bit.
     channels_last: bool = True
+    device: str = "auto"  # auto: a CUDA GPU when PyTorch sees one, else the CPU; or cpu, cuda, cuda:N
     threads: int = 0  # 0: all cores
     num_workers: int = 1  # processes rendering batches ahead
     # evaluation and checkpoints
@@ -74,6 +75,7 @@ class TrainConfig:
         hints = typing.get_type_hints(type(self))
         for f in fields(self):
             _check_type(f.name, getattr(self, f.name), hints[f.name])
+        check_device_name(self.device)
         if self.strength_weights:
             check_strength_weights(self.strength_weights)
         for name in ("p_ink_crop", "p_space_jitter", "p_word_spacing", "p_letterpress"):
@@ -97,6 +99,13 @@ class TrainConfig:
             if k in d:
                 d[k] = tuple(d[k])
         return cls(**d)
+
+
+def check_device_name(name: str) -> None:
+    """Reject device names other than ``auto``, ``cpu``, ``cuda`` and ``cuda:N`` before any work starts."""
+    if name in ("auto", "cpu", "cuda") or (name.startswith("cuda:") and name[5:].isdigit()):
+        return
+    raise ValueError(f"device must be auto, cpu, cuda or cuda:N (got {name!r})")
 
 
 def _matches(value: Any, hint: Any) -> bool:

@@ -39,6 +39,7 @@ from odia_ocr.training.checkpoint import (
     save_model_file,
 )
 from odia_ocr.training.config import TrainConfig
+from odia_ocr.training.device import describe_device, resolve_device
 
 __all__ = ["build_synthesizers", "lr_lambda", "train"]
 
@@ -131,9 +132,10 @@ def _validation_batches(cfg: TrainConfig, val_syn: LineSynthesizer, charset: Cha
 @torch.no_grad()
 def validate(model: CRNN, batches: list[Batch], charset: Charset) -> dict[str, float]:
     model.eval()
+    device = next(model.parameters()).device
     refs, hyps = [], []
     for b in batches:
-        logits = model(b.images).float().numpy()
+        logits = model(b.images.to(device)).float().cpu().numpy()
         lengths = output_lengths(b.widths).numpy()
         hyps += [d.text for d in greedy_decode(logits, lengths, charset)]
         refs += b.texts
@@ -165,7 +167,9 @@ def train(
     """Train (or resume) a CRNN as configured; returns the final trainer state."""
     torch.manual_seed(cfg.seed)
     np.random.seed(cfg.seed % 2**32)
-    torch.set_num_threads(cfg.threads or os.cpu_count() or 1)
+    threads = cfg.threads or os.cpu_count() or 1
+    torch.set_num_threads(threads)
+    device = resolve_device(cfg.device)
     out = Path(cfg.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     last, best = out / "last.safetensors", out / "best.safetensors"
@@ -174,7 +178,7 @@ def train(
         num_classes=charset.num_classes, input_height=cfg.input_height, channels=tuple(cfg.channels),
         rnn_hidden=cfg.rnn_hidden, rnn_layers=cfg.rnn_layers, dropout=cfg.dropout,
     )
-    model = CRNN(model_cfg)
+    model = CRNN(model_cfg).to(device)
     if cfg.channels_last:
         model = model.to(memory_format=torch.channels_last)
     optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
@@ -189,7 +193,7 @@ def train(
         tqdm.write(f"no checkpoint at {last}; starting a new run")
     if init and state.step == 0:
         weights, _ = load_model_weights(init)
-        model.load_state_dict(weights)
+        model.load_state_dict(weights)  # copies CPU tensors into the model's device
         tqdm.write(f"initialized weights from {init}")
     (out / "config.json").write_text(json.dumps(cfg.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
 
@@ -199,7 +203,8 @@ def train(
     )
     loader = DataLoader(
         maker, batch_size=None, sampler=range(state.step, cfg.max_steps), num_workers=cfg.num_workers,
-        prefetch_factor=4 if cfg.num_workers else None, generator=torch.Generator().manual_seed(cfg.seed),
+        prefetch_factor=4 if cfg.num_workers else None,
+        generator=torch.Generator().manual_seed(cfg.seed),
         worker_init_fn=_ignore_signals,
     )
     val_batches = _validation_batches(cfg, val_syn, charset)
@@ -219,6 +224,7 @@ def train(
         stop.append(signum)
 
     old_handlers = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    tqdm.write(describe_device(device, threads))
     bar = tqdm(total=cfg.max_steps, initial=state.step, disable=not progress, dynamic_ncols=True, smoothing=0.05)
     t_last, lines_since, loss_ema = time.time(), 0, None
     batches = iter(loader)
@@ -232,11 +238,14 @@ def train(
                 tqdm.write(f"data worker failed at step {state.step} ({err}); saving checkpoint")
                 checkpoint()
                 raise SystemExit(1) from None
-            images = batch.images.to(memory_format=torch.channels_last) if cfg.channels_last else batch.images
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
+            images = batch.images.to(device, non_blocking=True)
+            if cfg.channels_last:
+                images = images.to(memory_format=torch.channels_last)
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.bf16):
                 logits = model(images)
             logp = logits.float().log_softmax(-1).transpose(0, 1)
-            loss = ctc(logp, batch.targets, output_lengths(batch.widths), batch.target_lengths)
+            loss = ctc(logp, batch.targets.to(device), output_lengths(batch.widths).to(device),
+                       batch.target_lengths.to(device))
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)

@@ -1,0 +1,34 @@
+"""Which device `odia-ocr train` runs on: a GPU when there is one, else all CPU cores.
+
+Kept apart from the loop so the choice (and its one-line error when a requested
+GPU is missing) is testable without training anything.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from odia_ocr.training.config import check_device_name
+
+__all__ = ["describe_device", "resolve_device"]
+
+
+def resolve_device(name: str) -> torch.device:
+    """``auto`` picks the first CUDA GPU when PyTorch sees one, else the CPU; explicit names are checked."""
+    check_device_name(name)
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    device = torch.device(name)
+    if device.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(f"device {name!r} was asked for, but PyTorch sees no CUDA GPU here")
+        if (device.index or 0) >= torch.cuda.device_count():
+            raise ValueError(f"device {name!r} was asked for, but PyTorch sees {torch.cuda.device_count()} GPU(s)")
+    return device
+
+
+def describe_device(device: torch.device, threads: int) -> str:
+    """One line for the log: the GPU's name, or how many CPU threads train."""
+    if device.type == "cuda":
+        return f"training on {device} ({torch.cuda.get_device_name(device)})"
+    return f"training on the CPU with {threads} thread(s)"

@@ -1,0 +1,41 @@
+"""Training device choice: a GPU when PyTorch sees one, else the CPU; a missing GPU is a clear error."""
+
+from __future__ import annotations
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from odia_ocr.training.config import TrainConfig  # noqa: E402
+from odia_ocr.training.device import describe_device, resolve_device  # noqa: E402
+
+
+def test_auto_follows_cuda_availability(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert resolve_device("auto") == torch.device("cpu")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert resolve_device("auto") == torch.device("cuda")
+
+
+def test_missing_gpu_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(ValueError, match="sees no CUDA GPU"):
+        resolve_device("cuda")
+
+
+def test_gpu_index_out_of_range(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    assert resolve_device("cuda:0") == torch.device("cuda:0")
+    with pytest.raises(ValueError, match="sees 1 GPU"):
+        resolve_device("cuda:1")
+
+
+@pytest.mark.parametrize("name", ["tpu", "gpu", "cuda:x", ""])
+def test_unknown_device_names_fail_in_the_config(name: str) -> None:
+    with pytest.raises(ValueError, match="device must be auto, cpu, cuda or cuda:N"):
+        TrainConfig(device=name)
+
+
+def test_cpu_description_counts_threads() -> None:
+    assert describe_device(torch.device("cpu"), 2) == "training on the CPU with 2 thread(s)"
