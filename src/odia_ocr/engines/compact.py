@@ -24,6 +24,7 @@ import numpy as np
 from odia_ocr.engines.base import LineResult
 from odia_ocr.recognizer.beam import BeamConfig
 from odia_ocr.recognizer.decode import Decoded, greedy_decode
+from odia_ocr.recognizer.longlines import MAX_PIECE_WIDTH, join_pieces, split_line
 from odia_ocr.recognizer.modelfile import LENGTHS_INPUT, META_KEY, ModelFormatError, ModelMeta
 from odia_ocr.recognizer.preprocess import frame_counts, pad_batch, prepare_line, prepared_width
 
@@ -130,6 +131,7 @@ class CompactEngine:
         self.charset = self.meta.charset_obj
         self.height = self.meta.input_height
         self.batch_size = max(1, batch_size)
+        self.max_piece_width = MAX_PIECE_WIDTH
         self.model_path = path
 
     def _batches(self, images: Sequence[np.ndarray]) -> list[np.ndarray]:
@@ -186,7 +188,16 @@ class CompactEngine:
         return [d if inked else Decoded("", 1.0) for d, inked in zip(decoded, b.inked, strict=True)]
 
     def recognize(self, images: Sequence[np.ndarray]) -> list[LineResult]:
-        return [LineResult(d.text, d.confidence) for d in self._map_batches(images, self._decode)]
+        # Lines too wide for one network run are read in pieces cut at gaps, then joined.
+        pieces = [split_line(im, self.height, self.max_piece_width) for im in images]
+        crops = [im[:, p.start : p.end] for im, ps in zip(images, pieces, strict=True) for p in ps]
+        decoded = iter(self._map_batches(crops, self._decode))
+        out = []
+        for ps in pieces:
+            parts = [next(decoded) for _ in ps]
+            text = join_pieces([d.text for d in parts], ps)
+            out.append(LineResult(text, min(d.confidence for d in parts)))
+        return out
 
 
 class DefaultEngine(CompactEngine):
