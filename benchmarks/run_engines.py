@@ -10,6 +10,8 @@ confusions, predictions) go to ``OUT/synth-engines/<engine>/``.
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import sys
 from collections.abc import Sequence
 from itertools import islice
@@ -37,8 +39,30 @@ def _models(pairs: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def measure(name: str, options: dict[str, Any], data: Path, limit: int | None, out: Path) -> dict[str, Any] | None:
-    """Evaluate one engine; None (with a one-line message) when it cannot start."""
+def engine_spec(spec: str) -> tuple[str, dict[str, Any]]:
+    """``NAME`` or ``NAME@KEY=VALUE[@KEY=VALUE...]``: an engine with options (values parse as JSON when they can)."""
+    name, *pairs = spec.split("@")
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise SystemExit(f"--engines {spec!r}: expected NAME@KEY=VALUE")
+        try:
+            options[key] = json.loads(value)
+        except json.JSONDecodeError:
+            options[key] = value
+    return name, options
+
+
+def folder_name(spec: str) -> str:
+    """Where an engine spec's report goes: ``default@recheck_below=0.95`` → ``default_recheck_below_0.95``."""
+    return re.sub(r"[^\w.-]+", "_", spec)
+
+
+def measure(spec: str, options: dict[str, Any], data: Path, limit: int | None, out: Path) -> dict[str, Any] | None:
+    """Evaluate one engine (``spec`` as in :func:`engine_spec`); None, with a one-line message, when it cannot start."""
+    name, extra = engine_spec(spec)
+    options = {**options, **extra}
     try:
         engine = create_engine(name, **options)
     except Exception as err:  # any engine's start-up failure: report it and measure the others
@@ -46,11 +70,11 @@ def measure(name: str, options: dict[str, Any], data: Path, limit: int | None, o
         return None
     dataset = open_dataset(data)
     samples = islice(dataset, limit) if limit else dataset
-    print(f"{name}: reading {min(len(dataset), limit or len(dataset))} lines ...", flush=True)
+    print(f"{spec}: reading {min(len(dataset), limit or len(dataset))} lines ...", flush=True)
     run = evaluate(engine, samples, batch_size=int(options.get("batch_size", 16)), on_problem=report_problem)
     report = build_report(run, group_by=GROUPS, info={"data": str(data), "options": options})
-    write_report(run, report, out / "synth-engines" / name)
-    print(f"{name}: CER {percent(run.total.cer)}, {run.items_per_second:.2f} lines/s", flush=True)
+    write_report(run, report, out / "synth-engines" / folder_name(spec))
+    print(f"{spec}: CER {percent(run.total.cer)}, {run.items_per_second:.2f} lines/s", flush=True)
     return report
 
 
@@ -82,7 +106,8 @@ def tables(reports: dict[str, dict[str, Any]], held_fonts: set[str]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--data", type=Path, default=Path("bench-out/synth-bench"), help="benchmark set (standard format)")
-    p.add_argument("--engines", default="tesseract,tesseract-script", help="comma-separated engine names")
+    p.add_argument("--engines", default="tesseract,tesseract-script",
+                   help="comma-separated engine names; NAME@KEY=VALUE adds an option: default@recheck_below=0.95")
     p.add_argument("--model", action="append", default=[], metavar="ENGINE=PATH", help="model file for an engine")
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--limit", type=int, help="only the first N lines (quick checks; not for published figures)")
@@ -95,8 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     reports: dict[str, dict[str, Any]] = {}
     for name in [e.strip() for e in args.engines.split(",") if e.strip()]:
         options: dict[str, Any] = {"batch_size": args.batch_size}
-        if name in models:
-            options["model"] = models[name]
+        if name.split("@")[0] in models:
+            options["model"] = models[name.split("@")[0]]
         report = measure(name, options, args.data, args.limit, args.out)
         if report is not None:
             reports[name] = report
@@ -111,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "measured in the same run for all engines.", "",
         tables(reports, {str(s.meta.get("font")) for s in open_dataset(args.data) if s.meta.get("heldout_font")}),
         "", "Per-engine reports (worst lines, confusions): " + ", ".join(
-            f"`{args.out / 'synth-engines' / name / 'report.md'}`" for name in reports),
+            f"`{args.out / 'synth-engines' / folder_name(name) / 'report.md'}`" for name in reports),
     ])
     data = {"machine": info, "data": str(args.data), "limit": args.limit,
             "engines": {name: {k: r[k] for k in ("overall", "throughput", "groups", "bad_samples", "evaluated")}

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
-__all__ = ["CliError", "report_problem"]
+__all__ = ["CliError", "confidence_threshold", "report_problem"]
 
 
 class CliError(Exception):
@@ -14,3 +15,14 @@ class CliError(Exception):
 def report_problem(message: str) -> None:
     """Print a one-line problem with one input (the batch goes on and counts it)."""
     print(f"odia-ocr: {message}", file=sys.stderr)
+
+
+def confidence_threshold(value: str) -> float:
+    """argparse type for a confidence threshold: a number from 0 to 1 (a little over 1 means 'always')."""
+    try:
+        tau = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {value!r}") from None
+    if not 0.0 <= tau <= 1.01:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {value}")
+    return tau

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from itertools import islice
 
-from odia_ocr.cli.common import CliError, report_problem
+from odia_ocr.cli.common import CliError, confidence_threshold, report_problem
 
 __all__ = ["register", "run"]
 
@@ -44,6 +44,9 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="line images per engine call (default 16)")
     parser.add_argument("--decoder", choices=["greedy", "beam", "lm"], default=None,
                         help="CTC decoding of the compact model (default: the engine's own; see `read --help`)")
+    parser.add_argument("--recheck", type=confidence_threshold, metavar="TAU",
+                        help="built-in model: read a line again cropped to its ink when its confidence is below "
+                             "TAU and keep the more confident reading (off by default; see the README)")
     parser.add_argument("--worst", type=int, default=20, metavar="N",
                         help="worst samples shown in the report (default 20)")
     parser.set_defaults(func=run)
@@ -70,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
         options["model"] = args.model
     if args.decoder:
         options["decoder"] = args.decoder
+    if args.recheck is not None:
+        options["recheck_below"] = args.recheck
     try:
         engine = create_engine(args.engine, **options)
     except UnknownEngineError as err:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from odia_ocr.cli.common import CliError, report_problem
+from odia_ocr.cli.common import CliError, confidence_threshold, report_problem
 from odia_ocr.pages.export import FORMATS, TEXT_FORMATS
 
 __all__ = ["register"]
@@ -43,6 +43,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--decoder", choices=["greedy", "beam", "lm"], default=None,
                         help="CTC decoding of the compact model: lm (default engine: beam search with the bundled "
                              "character LM), beam (no LM) or greedy (fastest; the `compact` engine's default)")
+    parser.add_argument("--recheck", type=confidence_threshold, metavar="TAU",
+                        help="built-in model: read a line again cropped to its ink when its confidence is below "
+                             "TAU and keep the more confident reading (off by default; see the README)")
     parser.add_argument("--lm", metavar="FILE",
                         help="character n-gram LM for beam search: an Odia text corpus (.txt) or a saved .lm.json.gz")
     parser.set_defaults(func=run)
@@ -118,6 +121,8 @@ def run(args: argparse.Namespace) -> int:
     options: dict[str, Any] = {"batch_size": args.batch_size}
     if args.decoder or args.lm:
         options.update(decoder=args.decoder, lm=args.lm)
+    if args.recheck is not None:
+        options["recheck_below"] = args.recheck
     try:
         reader = Reader(args.engine, args.model, **options)
     except (UnknownEngineError, ModelFormatError, FileNotFoundError, ValueError) as err:
