@@ -7,7 +7,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from odia_ocr.training.config import TrainConfig  # noqa: E402
-from odia_ocr.training.device import describe_device, resolve_device  # noqa: E402
+from odia_ocr.training.device import bf16_supported, describe_device, resolve_device  # noqa: E402
 
 
 def test_auto_follows_cuda_availability(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -39,3 +39,11 @@ def test_unknown_device_names_fail_in_the_config(name: str) -> None:
 
 def test_cpu_description_counts_threads() -> None:
     assert describe_device(torch.device("cpu"), 2) == "training on the CPU with 2 thread(s)"
+
+
+def test_bf16_falls_back_to_fp32_on_gpus_without_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert bf16_supported(torch.device("cpu"))
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: False)
+    assert not bf16_supported(torch.device("cuda"))
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: True)
+    assert bf16_supported(torch.device("cuda"))

@@ -10,7 +10,7 @@ import torch
 
 from odia_ocr.training.config import check_device_name
 
-__all__ = ["describe_device", "resolve_device"]
+__all__ = ["bf16_supported", "describe_device", "resolve_device"]
 
 
 def resolve_device(name: str) -> torch.device:
@@ -32,3 +32,12 @@ def describe_device(device: torch.device, threads: int) -> str:
     if device.type == "cuda":
         return f"training on {device} ({torch.cuda.get_device_name(device)})"
     return f"training on the CPU with {threads} thread(s)"
+
+
+def bf16_supported(device: torch.device) -> bool:
+    """bf16 autocast runs on every CPU PyTorch supports, but only on CUDA GPUs from Ampere on.
+
+    On an older GPU autocast would raise; training there runs in fp32 instead
+    (fp16 would also need loss scaling).
+    """
+    return device.type != "cuda" or torch.cuda.is_bf16_supported()

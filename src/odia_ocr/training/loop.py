@@ -39,7 +39,7 @@ from odia_ocr.training.checkpoint import (
     save_model_file,
 )
 from odia_ocr.training.config import TrainConfig
-from odia_ocr.training.device import describe_device, resolve_device
+from odia_ocr.training.device import bf16_supported, describe_device, resolve_device
 
 __all__ = ["build_synthesizers", "lr_lambda", "train"]
 
@@ -225,6 +225,9 @@ def train(
 
     old_handlers = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     tqdm.write(describe_device(device, threads))
+    use_bf16 = cfg.bf16 and bf16_supported(device)
+    if cfg.bf16 and not use_bf16:
+        tqdm.write("this GPU has no bfloat16: training in fp32")
     bar = tqdm(total=cfg.max_steps, initial=state.step, disable=not progress, dynamic_ncols=True, smoothing=0.05)
     t_last, lines_since, loss_ema = time.time(), 0, None
     batches = iter(loader)
@@ -241,7 +244,7 @@ def train(
             images = batch.images.to(device, non_blocking=True)
             if cfg.channels_last:
                 images = images.to(memory_format=torch.channels_last)
-            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.bf16):
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
                 logits = model(images)
             logp = logits.float().log_softmax(-1).transpose(0, 1)
             loss = ctc(logp, batch.targets.to(device), output_lengths(batch.widths).to(device),
