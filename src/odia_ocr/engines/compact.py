@@ -5,7 +5,7 @@ is preprocessed exactly as in training, run through the network and
 CTC-decoded in one of a few worker threads, and the results are returned in
 the caller's order. ONNX Runtime releases the GIL, so while one batch is in
 the network another is being prepared or decoded: on 2 cores, two workers
-with one ONNX thread each read ~14% more lines/s than one batch at a time on
+with one ONNX thread each read 11–14% more lines/s than one batch at a time on
 two threads (benchmarks/speed_recognizer.py, same run).
 """
 
