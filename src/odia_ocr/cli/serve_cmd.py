@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from odia_ocr.cli.common import CliError
+from odia_ocr.cli.common import CliError, confidence_threshold
 
 __all__ = ["register"]
 
@@ -21,6 +21,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help="model file for the engine (default: the bundled model)")
     parser.add_argument("--decoder", choices=["greedy", "beam", "lm"], default=None,
                         help="CTC decoding of the compact model (default engine: lm)")
+    parser.add_argument("--recheck", type=confidence_threshold, metavar="TAU",
+                        help="built-in model: read a line again cropped to its ink when its confidence is below "
+                             "TAU and keep the more confident reading (off by default)")
     parser.add_argument("--detector", default="rapidocr", help="page line detector: rapidocr (default) or classical")
     parser.add_argument("--dpi", type=float, default=300, help="PDF rasterization resolution (default 300)")
     parser.add_argument("--max-upload-mb", type=float, default=50.0, help="refuse larger uploads (default 50)")
@@ -45,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
     options: dict[str, Any] = {}
     if args.decoder:
         options["decoder"] = args.decoder
+    if args.recheck is not None:
+        options["recheck_below"] = args.recheck
     try:
         reader = Reader(args.engine, args.model, **options)
         service = OcrService(reader, ReadOptions(detector=args.detector, dpi=args.dpi))
