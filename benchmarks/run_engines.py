@@ -120,8 +120,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     reports: dict[str, dict[str, Any]] = {}
     for name in [e.strip() for e in args.engines.split(",") if e.strip()]:
         options: dict[str, Any] = {"batch_size": args.batch_size}
-        if name.split("@")[0] in models:
-            options["model"] = models[name.split("@")[0]]
+        base, _ = engine_spec(name)
+        if base in models:
+            options["model"] = models[base]
         report = measure(name, options, args.data, args.limit, args.out)
         if report is not None:
             reports[name] = report

@@ -43,10 +43,11 @@ def main() -> None:
     samples = [val_syn.sample([args.seed, 2_000_003, i]) for i in range(args.lines)]
     images = [s.image for s in samples]
     strength = np.array([float(s.meta.get("strength", 0.0)) for s in samples])
+    engine = DefaultEngine(args.model)
+    refs = ["".join(c for c in s.text if c in engine.charset) for s in samples]
     rows = []
     for tau in (float(t) for t in args.taus.split(",")):
-        engine = DefaultEngine(args.model, recheck_below=tau)
-        refs = ["".join(c for c in s.text if c in engine.charset) for s in samples]
+        engine.recheck_below = tau
         t0 = time.perf_counter()
         hyps = [r.text for r in engine.recognize(images)]
         row = {"tau": tau, "s": round(time.perf_counter() - t0, 2), "cer": score_corpus(refs, hyps)[0].cer}
