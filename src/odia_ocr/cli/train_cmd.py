@@ -28,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
         import torch  # noqa: F401
     except ImportError:
         raise CliError("training needs PyTorch: pip install 'odia-ocr[train]'") from None
+    from odia_ocr.recognizer.modelfile import ModelFormatError
     from odia_ocr.training.config import apply_overrides, load_config
     from odia_ocr.training.device import resolve_device
     from odia_ocr.training.loop import train
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     sources = open_line_sources(cfg.datasets)
     try:
         state = train(cfg, resume=args.resume, init=args.init, progress=not args.no_progress, sources=sources)
-    except FileNotFoundError as err:
+    except (FileNotFoundError, ModelFormatError) as err:  # a missing or unusable --init / checkpoint file
         raise CliError(str(err)) from None
     print(f"done: step {state.step}, best validation CER {state.best_cer:.4f} at step {state.best_step}; "
           f"model file {cfg.out_dir}/best.safetensors")

@@ -9,19 +9,40 @@ safetensors header as JSON; nothing is pickled.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
-from safetensors import safe_open
+from safetensors import SafetensorError, safe_open
 from safetensors.torch import save as st_save
 
-from odia_ocr.recognizer.modelfile import META_KEY, ModelMeta, atomic_write_bytes
+from odia_ocr.recognizer.modelfile import META_KEY, ModelFormatError, ModelMeta, atomic_write_bytes
 
-__all__ = ["TrainerState", "load_checkpoint", "load_model_weights", "save_checkpoint", "save_model_file"]
+__all__ = ["TrainerState", "load_checkpoint", "load_into", "load_model_weights", "save_checkpoint", "save_model_file"]
 
 _STATE_KEY = "trainer_state"
+
+
+@contextmanager
+def _open(path: str | Path) -> Iterator[Any]:
+    """``safe_open`` whose errors on a damaged or foreign file are one :class:`ModelFormatError` naming it."""
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            yield f
+    except SafetensorError as err:
+        raise ModelFormatError(f"{path}: not a readable safetensors file ({err})") from None
+
+
+def load_into(model: torch.nn.Module, weights: dict[str, torch.Tensor], source: str | Path) -> None:
+    """``model.load_state_dict(weights)``, with weights of another architecture a one-line error naming ``source``."""
+    try:
+        model.load_state_dict(weights)
+    except RuntimeError as err:
+        detail = " ".join(str(err).split())[:200]
+        raise ModelFormatError(f"{source}: weights do not fit the configured architecture ({detail})") from None
 
 
 @dataclass
@@ -80,14 +101,14 @@ def load_checkpoint(
     scheduler: torch.optim.lr_scheduler.LRScheduler,
 ) -> tuple[TrainerState, ModelMeta]:
     """Restore everything ``save_checkpoint`` wrote; returns the trainer state and metadata."""
-    with safe_open(str(path), framework="pt") as f:
+    with _open(path) as f:
         header = f.metadata() or {}
         tensors = {k: f.get_tensor(k) for k in f.keys()}
     if _STATE_KEY not in header:
-        raise ValueError(f"{path}: not a training checkpoint (no trainer state); use it as --init weights instead")
+        raise ModelFormatError(f"{path}: not a training checkpoint (no trainer state); use it with --init")
     meta = ModelMeta.from_json(header[META_KEY], str(path))
     extra = json.loads(header[_STATE_KEY])
-    model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")})
+    load_into(model, {k[6:]: v for k, v in tensors.items() if k.startswith("model.")}, path)
     opt = extra["optimizer"]
     state: dict[int, dict[str, Any]] = {}
     for pid in opt["ids"]:
@@ -114,10 +135,10 @@ def save_model_file(path: str | Path, model: torch.nn.Module, meta: ModelMeta) -
 
 def load_model_weights(path: str | Path) -> tuple[dict[str, torch.Tensor], ModelMeta]:
     """Weights and metadata of a model file or a checkpoint (its model part)."""
-    with safe_open(str(path), framework="pt") as f:
+    with _open(path) as f:
         header = f.metadata() or {}
         if META_KEY not in header:
-            raise ValueError(f"{path}: no odia-ocr metadata; not an odia-ocr model file")
+            raise ModelFormatError(f"{path}: no odia-ocr metadata; not an odia-ocr model file")
         meta = ModelMeta.from_json(header[META_KEY], str(path))
         keys = list(f.keys())
         is_ckpt = any(k.startswith("model.") for k in keys)

@@ -34,6 +34,7 @@ from odia_ocr.training.batches import Batch, BatchMaker, LineSource, collate
 from odia_ocr.training.checkpoint import (
     TrainerState,
     load_checkpoint,
+    load_into,
     load_model_weights,
     save_checkpoint,
     save_model_file,
@@ -193,7 +194,7 @@ def train(
         tqdm.write(f"no checkpoint at {last}; starting a new run")
     if init and state.step == 0:
         weights, _ = load_model_weights(init)
-        model.load_state_dict(weights)  # copies CPU tensors into the model's device
+        load_into(model, weights, init)  # copies CPU tensors into the model's device
         tqdm.write(f"initialized weights from {init}")
     (out / "config.json").write_text(json.dumps(cfg.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
 
