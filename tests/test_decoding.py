@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
+
 import numpy as np
+import pytest
 
 from odia_ocr.recognizer.beam import BeamConfig, beam_decode
 from odia_ocr.recognizer.decode import greedy_decode
@@ -67,3 +70,16 @@ def test_unambiguous_line_skips_the_search_with_the_same_result() -> None:
     full = beam_decode(lg, CS, lm, BeamConfig(prune=1e-12))  # every class is a candidate: the full search
     assert fast.text == full.text == "କକଗ"
     assert abs(fast.confidence - full.confidence) < 1e-3
+
+
+def test_lm_file_that_is_not_an_lm_is_a_value_error_naming_it(tmp_path) -> None:
+    junk = tmp_path / "junk.lm.json.gz"
+    junk.write_bytes(b"plain text, not gzip")
+    with pytest.raises(ValueError, match=r"junk\.lm\.json\.gz: not a character LM"):
+        CharNgramLM.load(junk)
+    partial = tmp_path / "partial.lm.json.gz"
+    partial.write_bytes(gzip.compress(b'{"order": 5}'))
+    with pytest.raises(ValueError, match=r"partial\.lm\.json\.gz: not a character LM .*discount"):
+        CharNgramLM.load(partial)
+    with pytest.raises(FileNotFoundError):
+        CharNgramLM.load(tmp_path / "missing.lm.json.gz")

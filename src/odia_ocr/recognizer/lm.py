@@ -106,10 +106,16 @@ class CharNgramLM:
 
     @classmethod
     def load(cls, path: str | Path) -> CharNgramLM:
-        with gzip.open(path, "rt", encoding="utf-8") as f:
-            data = json.load(f)
-        lm = cls(data["order"], data["discount"])
-        for k, v in data["counts"].items():
-            lm.counts[k] = Counter(v)
-            lm.vocab.update(v)
+        try:
+            with gzip.open(path, "rt", encoding="utf-8") as f:
+                data = json.load(f)
+            lm = cls(data["order"], data["discount"])
+            for k, v in data["counts"].items():
+                lm.counts[k] = Counter(v)
+                lm.vocab.update(v)
+        except FileNotFoundError:
+            raise
+        except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError) as err:
+            # gzip, JSON and layout errors alike: the file is not an LM this code saved
+            raise ValueError(f"{path}: not a character LM saved by odia-ocr ({type(err).__name__}: {err})") from None
         return lm
