@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-__all__ = ["CliError", "confidence_threshold", "report_problem"]
+__all__ = ["CliError", "confidence_threshold", "positive_int", "report_problem"]
 
 
 class CliError(Exception):
@@ -26,3 +26,14 @@ def confidence_threshold(value: str) -> float:
     if not 0.0 <= tau <= 1.01:
         raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {value}")
     return tau
+
+
+def positive_int(value: str) -> int:
+    """argparse type for counts and sizes: a whole number of at least 1 (0 or less would silently do nothing)."""
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value}")
+    return n

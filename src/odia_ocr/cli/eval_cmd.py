@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from itertools import islice
 
-from odia_ocr.cli.common import CliError, confidence_threshold, report_problem
+from odia_ocr.cli.common import CliError, confidence_threshold, positive_int, report_problem
 
 __all__ = ["register", "run"]
 
@@ -15,13 +15,6 @@ def _keys(value: str) -> list[str]:
     if not keys:
         raise argparse.ArgumentTypeError("expected comma-separated metadata keys, e.g. font,level")
     return keys
-
-
-def _positive(value: str) -> int:
-    n = int(value)
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {value}")
-    return n
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -38,9 +31,9 @@ def register(parser: argparse.ArgumentParser) -> None:
                              "(default: source, font and level where the data has them)")
     parser.add_argument("--page", action="store_true",
                         help="images are whole pages: the engine reads pages, whitespace is collapsed for scoring")
-    parser.add_argument("--limit", type=_positive, metavar="N", help="evaluate only the first N samples")
+    parser.add_argument("--limit", type=positive_int, metavar="N", help="evaluate only the first N samples")
     parser.add_argument("--out", metavar="DIR", help="write report.md, report.json and predictions.jsonl here")
-    parser.add_argument("--batch-size", type=_positive, default=16, metavar="N",
+    parser.add_argument("--batch-size", type=positive_int, default=16, metavar="N",
                         help="line images per engine call (default 16)")
     parser.add_argument("--decoder", choices=["greedy", "beam", "lm"], default=None,
                         help="CTC decoding of the compact model (default: the engine's own; see `read --help`)")

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from odia_ocr.cli.common import CliError, confidence_threshold, report_problem
+from odia_ocr.cli.common import CliError, confidence_threshold, positive_int, report_problem
 from odia_ocr.pages.export import FORMATS, TEXT_FORMATS
 
 __all__ = ["register"]
@@ -39,7 +39,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--detector", default="rapidocr", help="page line detector: rapidocr (default) or classical")
     parser.add_argument("--dpi", type=float, default=300, help="PDF rasterization resolution (default 300)")
     parser.add_argument("--text-layer", action="store_true", help="use a PDF page's own text layer when it has one")
-    parser.add_argument("--batch-size", type=int, default=32, help="line images recognized per batch (default 32)")
+    parser.add_argument("--batch-size", type=positive_int, default=32,
+                        help="line images recognized per batch (default 32)")
     parser.add_argument("--decoder", choices=["greedy", "beam", "lm"], default=None,
                         help="CTC decoding of the compact model: lm (default engine: beam search with the bundled "
                              "character LM), beam (no LM) or greedy (fastest; the `compact` engine's default)")

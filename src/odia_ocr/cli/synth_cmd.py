@@ -7,14 +7,14 @@ import json
 import os
 from pathlib import Path
 
-from odia_ocr.cli.common import CliError
+from odia_ocr.cli.common import CliError, positive_int
 
 __all__ = ["register"]
 
 
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, help="output dataset folder (manifest.jsonl + images/)")
-    parser.add_argument("--count", type=int, default=1000, help="number of lines (default 1000)")
+    parser.add_argument("--count", type=positive_int, default=1000, help="number of lines (default 1000)")
     parser.add_argument("--kind", choices=["lines", "pages"], default="lines", help="render lines or whole pages")
     parser.add_argument("--corpus", action="append", default=[], metavar="FILE",
                         help="text file(s), one sentence per line (repeatable; required)")
@@ -30,12 +30,12 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--letterpress", type=float, default=0.0, metavar="P",
                         help="share of lines printed as by letterpress: misaligned sorts, ragged, broken and uneven "
                         "ink, show-through (lines only; default 0)")
-    parser.add_argument("--min-chars", type=int, default=8)
-    parser.add_argument("--max-chars", type=int, default=48)
+    parser.add_argument("--min-chars", type=positive_int, default=8)
+    parser.add_argument("--max-chars", type=positive_int, default=48)
     parser.add_argument("--sizes", default="18,40", help="font size range in pixels, MIN,MAX (default 18,40)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--source", default="synth", help="value of the `source` column")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--workers", type=positive_int, default=os.cpu_count() or 1)
     parser.set_defaults(func=run)
 
 

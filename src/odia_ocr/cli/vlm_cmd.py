@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import fields
 from typing import Any
 
-from odia_ocr.cli.common import CliError, report_problem
+from odia_ocr.cli.common import CliError, positive_int, report_problem
 from odia_ocr.vlm.config import VLMConfig, field_type
 
 __all__ = ["register"]
@@ -58,7 +58,7 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--device", help="torch device (default: cuda if available, else cpu)")
     p.add_argument("--precision", default="auto", choices=("auto", "bf16", "fp16", "fp32"))
     p.add_argument("--quantization", default="none", choices=("none", "4bit", "8bit"), help="load quantized (CUDA)")
-    p.add_argument("--batch-size", type=int, default=8, help="images per generate call (default 8)")
+    p.add_argument("--batch-size", type=positive_int, default=8, help="images per generate call (default 8)")
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -115,7 +115,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--min-agreement", type=float, default=0.95,
                    help="with several engines: keep when every other engine agrees to 1-CER >= this (0.95)")
     p.add_argument("--split", default="train", help="split written into the manifest (train)")
-    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--batch-size", type=positive_int, default=16)
     p.set_defaults(func=run_label)
 
 
