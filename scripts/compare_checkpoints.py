@@ -17,11 +17,10 @@ from pathlib import Path
 
 import torch
 
-from odia_ocr.recognizer.model import CRNN, CRNNConfig
 from odia_ocr.synth.degrade import LEVELS
 from odia_ocr.text import default_charset
-from odia_ocr.training.batches import Batch, collate
-from odia_ocr.training.checkpoint import load_model_weights
+from odia_ocr.training.batches import Batch, width_sorted_batches
+from odia_ocr.training.checkpoint import load_model
 from odia_ocr.training.config import load_config
 from odia_ocr.training.loop import build_synthesizers, validate
 
@@ -36,12 +35,8 @@ def level_batches(config: str, lines: int, seed: int) -> dict[str, list[Batch]]:
     out: dict[str, list[Batch]] = {}
     for k, level in enumerate(LEVELS):
         samples = [val_syn.sample([seed, 5_000_011 + k, i], level=level) for i in range(lines)]
-        samples.sort(key=lambda s: s.image.shape[1] / max(1, s.image.shape[0]))
-        out[level] = []
-        for j in range(0, len(samples), 64):
-            chunk = samples[j : j + 64]
-            texts = ["".join(c for c in s.text if c in charset) for s in chunk]
-            out[level].append(collate([s.image for s in chunk], texts, charset, cfg.input_height, cfg.max_width))
+        pairs = [(s.image, s.text) for s in samples]
+        out[level] = width_sorted_batches(pairs, charset, cfg.input_height, cfg.max_width)
     return out
 
 
@@ -58,9 +53,7 @@ def main() -> None:
     charset = default_charset()
     print(f"| checkpoint | {' | '.join(sets)} | all |\n|:---|{'---:|' * (len(sets) + 1)}")
     for path in args.checkpoints:
-        weights, meta = load_model_weights(path)
-        model = CRNN(CRNNConfig(**meta.architecture))
-        model.load_state_dict(weights)
+        model, _ = load_model(path)
         cers = [validate(model, batches, charset)["val_cer"] for batches in sets.values()]
         every = validate(model, [b for batches in sets.values() for b in batches], charset)["val_cer"]
         print(f"| {path} | {' | '.join(f'{c:.2%}' for c in cers)} | {every:.2%} |", flush=True)

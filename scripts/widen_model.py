@@ -16,8 +16,7 @@ import argparse
 import sys
 from dataclasses import replace
 
-from odia_ocr.recognizer.model import CRNN, CRNNConfig
-from odia_ocr.training.checkpoint import load_into, load_model_weights, save_model_file
+from odia_ocr.training.checkpoint import load_model, save_model_file
 from odia_ocr.training.widen import widen
 
 
@@ -31,9 +30,7 @@ def main() -> int:
     args = ap.parse_args()
     try:
         channels = tuple(int(c) for c in args.channels.split(","))
-        weights, meta = load_model_weights(args.model)
-        model = CRNN(CRNNConfig(**meta.architecture))
-        load_into(model, weights, args.model)
+        model, meta = load_model(args.model)
         wide = widen(model, channels, args.rnn_hidden, args.seed)
     except (OSError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)

@@ -65,13 +65,9 @@ def export_onnx(model_file: str | Path, out: str | Path, opset: int = 17) -> Mod
     """Write ``out`` (.onnx, fp32) from a `.safetensors` model file or checkpoint."""
     import torch
 
-    from odia_ocr.recognizer.model import CRNN, CRNNConfig
-    from odia_ocr.training.checkpoint import load_model_weights
+    from odia_ocr.training.checkpoint import load_model
 
-    weights, meta = load_model_weights(model_file)
-    model = CRNN(CRNNConfig.from_dict(meta.architecture))
-    model.load_state_dict(weights)
-    model.eval()
+    model, meta = load_model(model_file)
     dummy = torch.zeros(2, 1, meta.input_height, 200)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

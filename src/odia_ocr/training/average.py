@@ -16,9 +16,9 @@ from pathlib import Path
 
 import torch
 
-from odia_ocr.recognizer.model import CRNN, CRNNConfig
+from odia_ocr.recognizer.model import CRNN
 from odia_ocr.recognizer.modelfile import ModelMeta
-from odia_ocr.training.checkpoint import load_into, load_model_weights
+from odia_ocr.training.checkpoint import load_model, load_model_weights
 
 __all__ = ["average_models", "reestimate_batchnorm"]
 
@@ -34,7 +34,8 @@ def average_models(paths: Sequence[str | Path]) -> tuple[CRNN, ModelMeta]:
     """
     if not paths:
         raise ValueError("no models to average")
-    first, meta = load_model_weights(paths[0])
+    model, meta = load_model(paths[0])
+    first = model.state_dict()
     sums = {k: v.double() if v.is_floating_point() else v for k, v in first.items()}
     for path in paths[1:]:
         weights, other = load_model_weights(path)
@@ -46,8 +47,7 @@ def average_models(paths: Sequence[str | Path]) -> tuple[CRNN, ModelMeta]:
             if v.is_floating_point():
                 sums[k] = sums[k] + v.double()
     mean = {k: (v / len(paths)).float() if v.is_floating_point() else v for k, v in sums.items()}
-    model = CRNN(CRNNConfig(**meta.architecture))
-    load_into(model, mean, paths[0])
+    model.load_state_dict(mean)
     data = {**meta.training_data, "averaged_from": [str(p) for p in paths]}
     return model, replace(meta, training_data=data, metrics={})
 

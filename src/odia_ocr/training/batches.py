@@ -18,7 +18,7 @@ from odia_ocr.recognizer.preprocess import pad_batch, prepare_line
 from odia_ocr.synth.lines import LineSynthesizer
 from odia_ocr.text import Charset
 
-__all__ = ["Batch", "BatchMaker", "LineSource", "collate"]
+__all__ = ["Batch", "BatchMaker", "LineSource", "collate", "width_sorted_batches"]
 
 
 class LineSource:
@@ -51,6 +51,22 @@ def collate(images: Sequence[np.ndarray], texts: Sequence[str], charset: Charset
         torch.tensor([len(e) for e in encoded], dtype=torch.long),
         list(texts),
     )
+
+
+def width_sorted_batches(
+    lines: Sequence[tuple[np.ndarray, str]], charset: Charset, height: int, max_width: int, size: int = 64
+) -> list[Batch]:
+    """Evaluation batches of (image, text) lines, lines of similar aspect together so little is padding.
+
+    Characters outside ``charset`` are dropped from the texts, as the model cannot emit them.
+    """
+    ordered = sorted(lines, key=lambda line: line[0].shape[1] / max(1, line[0].shape[0]))
+    out = []
+    for k in range(0, len(ordered), size):
+        chunk = ordered[k : k + size]
+        texts = ["".join(c for c in text if c in charset) for _, text in chunk]
+        out.append(collate([image for image, _ in chunk], texts, charset, height, max_width))
+    return out
 
 
 class BatchMaker(Dataset):

@@ -19,9 +19,13 @@ import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import save as st_save
 
+from odia_ocr.recognizer.model import CRNN, CRNNConfig
 from odia_ocr.recognizer.modelfile import META_KEY, ModelFormatError, ModelMeta, atomic_write_bytes
 
-__all__ = ["TrainerState", "load_checkpoint", "load_into", "load_model_weights", "save_checkpoint", "save_model_file"]
+__all__ = [
+    "TrainerState", "load_checkpoint", "load_into", "load_model", "load_model_weights", "save_checkpoint",
+    "save_model_file",
+]
 
 _STATE_KEY = "trainer_state"
 
@@ -146,3 +150,11 @@ def load_model_weights(path: str | Path) -> tuple[dict[str, torch.Tensor], Model
             (k[6:] if is_ckpt else k): f.get_tensor(k) for k in keys if (k.startswith("model.") or not is_ckpt)
         }
     return weights, meta
+
+
+def load_model(path: str | Path) -> tuple[CRNN, ModelMeta]:
+    """The CRNN a model file or checkpoint describes, with its weights, in eval mode."""
+    weights, meta = load_model_weights(path)
+    model = CRNN(CRNNConfig.from_dict(meta.architecture))
+    load_into(model, weights, path)
+    return model.eval(), meta

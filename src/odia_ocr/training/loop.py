@@ -30,7 +30,7 @@ from odia_ocr.synth.corpus import TextSampler, load_corpus_lines, read_wordlist,
 from odia_ocr.synth.fonts import discover_fonts, split_fonts
 from odia_ocr.synth.lines import LineSynthesizer
 from odia_ocr.text import Charset, default_charset
-from odia_ocr.training.batches import Batch, BatchMaker, LineSource, collate
+from odia_ocr.training.batches import Batch, BatchMaker, LineSource, width_sorted_batches
 from odia_ocr.training.checkpoint import (
     TrainerState,
     load_checkpoint,
@@ -121,13 +121,7 @@ def build_synthesizers(cfg: TrainConfig) -> tuple[LineSynthesizer, LineSynthesiz
 
 def _validation_batches(cfg: TrainConfig, val_syn: LineSynthesizer, charset: Charset) -> list[Batch]:
     samples = [val_syn.sample([cfg.seed, 1_000_003, i]) for i in range(cfg.val_size)]
-    samples.sort(key=lambda s: s.image.shape[1] / max(1, s.image.shape[0]))  # similar widths together
-    out = []
-    for k in range(0, len(samples), 64):
-        chunk = samples[k : k + 64]
-        texts = ["".join(c for c in s.text if c in charset) for s in chunk]
-        out.append(collate([s.image for s in chunk], texts, charset, cfg.input_height, cfg.max_width))
-    return out
+    return width_sorted_batches([(s.image, s.text) for s in samples], charset, cfg.input_height, cfg.max_width)
 
 
 @torch.no_grad()
