@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-__all__ = ["CliError", "confidence_threshold", "positive_int", "report_problem"]
+__all__ = [
+    "CliError",
+    "add_builtin_model_options",
+    "builtin_model_options",
+    "confidence_threshold",
+    "positive_int",
+    "report_problem",
+]
 
 
 class CliError(Exception):
@@ -37,3 +44,28 @@ def positive_int(value: str) -> int:
     if n < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value}")
     return n
+
+
+def add_builtin_model_options(parser: argparse.ArgumentParser) -> None:
+    """The built-in model's reading options (--decoder, --recheck, --deskew), the same for read, eval and serve."""
+    parser.add_argument("--decoder", choices=["greedy", "beam", "lm"], default=None,
+                        help="CTC decoding of the built-in model: lm (the default engine's: beam search with the "
+                             "bundled character LM), beam (no LM) or greedy (fastest; the `compact` engine's)")
+    parser.add_argument("--recheck", type=confidence_threshold, metavar="TAU",
+                        help="built-in model: read a line again cropped to its ink when its confidence is below "
+                             "TAU and keep the more confident reading (off by default; see the README)")
+    parser.add_argument("--deskew", action=argparse.BooleanOptionalAction, default=None,
+                        help="built-in model: level slanted lines before reading them (default: on for the "
+                             "default engine, off for `compact`)")
+
+
+def builtin_model_options(args: argparse.Namespace) -> dict[str, object]:
+    """Engine options for what :func:`add_builtin_model_options` parsed: only those given on the command line."""
+    options: dict[str, object] = {}
+    if args.decoder:
+        options["decoder"] = args.decoder
+    if args.recheck is not None:
+        options["recheck_below"] = args.recheck
+    if args.deskew is not None:
+        options["deskew"] = args.deskew
+    return options

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 from itertools import islice
 
-from odia_ocr.cli.common import CliError, confidence_threshold, positive_int, report_problem
+from odia_ocr.cli.common import (
+    CliError,
+    add_builtin_model_options,
+    builtin_model_options,
+    positive_int,
+    report_problem,
+)
 
 __all__ = ["register", "run"]
 
@@ -35,11 +41,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="DIR", help="write report.md, report.json and predictions.jsonl here")
     parser.add_argument("--batch-size", type=positive_int, default=16, metavar="N",
                         help="line images per engine call (default 16)")
-    parser.add_argument("--decoder", choices=["greedy", "beam", "lm"], default=None,
-                        help="CTC decoding of the compact model (default: the engine's own; see `read --help`)")
-    parser.add_argument("--recheck", type=confidence_threshold, metavar="TAU",
-                        help="built-in model: read a line again cropped to its ink when its confidence is below "
-                             "TAU and keep the more confident reading (off by default; see the README)")
+    add_builtin_model_options(parser)
     parser.add_argument("--worst", type=int, default=20, metavar="N",
                         help="worst samples shown in the report (default 20)")
     parser.set_defaults(func=run)
@@ -64,10 +66,7 @@ def run(args: argparse.Namespace) -> int:
     options: dict[str, object] = {"batch_size": args.batch_size}
     if args.model:
         options["model"] = args.model
-    if args.decoder:
-        options["decoder"] = args.decoder
-    if args.recheck is not None:
-        options["recheck_below"] = args.recheck
+    options.update(builtin_model_options(args))
     try:
         engine = create_engine(args.engine, **options)
     except UnknownEngineError as err:

@@ -14,7 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from odia_ocr.cli.common import CliError, confidence_threshold, positive_int, report_problem
+from odia_ocr.cli.common import (
+    CliError,
+    add_builtin_model_options,
+    builtin_model_options,
+    positive_int,
+    report_problem,
+)
 from odia_ocr.pages.export import FORMATS, TEXT_FORMATS
 
 __all__ = ["register"]
@@ -41,12 +47,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--text-layer", action="store_true", help="use a PDF page's own text layer when it has one")
     parser.add_argument("--batch-size", type=positive_int, default=32,
                         help="line images recognized per batch (default 32)")
-    parser.add_argument("--decoder", choices=["greedy", "beam", "lm"], default=None,
-                        help="CTC decoding of the compact model: lm (default engine: beam search with the bundled "
-                             "character LM), beam (no LM) or greedy (fastest; the `compact` engine's default)")
-    parser.add_argument("--recheck", type=confidence_threshold, metavar="TAU",
-                        help="built-in model: read a line again cropped to its ink when its confidence is below "
-                             "TAU and keep the more confident reading (off by default; see the README)")
+    add_builtin_model_options(parser)
     parser.add_argument("--lm", metavar="FILE",
                         help="character n-gram LM for beam search: an Odia text corpus (.txt) or a saved .lm.json.gz")
     parser.set_defaults(func=run)
@@ -119,11 +120,9 @@ def run(args: argparse.Namespace) -> int:
     from odia_ocr.recognizer.modelfile import ModelFormatError
 
     fmt = "json" if args.json else args.format
-    options: dict[str, Any] = {"batch_size": args.batch_size}
-    if args.decoder or args.lm:
-        options.update(decoder=args.decoder, lm=args.lm)
-    if args.recheck is not None:
-        options["recheck_below"] = args.recheck
+    options: dict[str, Any] = {"batch_size": args.batch_size, **builtin_model_options(args)}
+    if args.lm:
+        options["lm"] = args.lm
     try:
         reader = Reader(args.engine, args.model, **options)
     except (UnknownEngineError, ModelFormatError, FileNotFoundError, ValueError) as err:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from odia_ocr.cli.common import CliError, confidence_threshold
+from odia_ocr.cli.common import CliError, add_builtin_model_options, builtin_model_options
 
 __all__ = ["register"]
 
@@ -19,11 +19,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     parser.add_argument("--engine", default="default", help="recognizer engine (default: the bundled compact model)")
     parser.add_argument("--model", help="model file for the engine (default: the bundled model)")
-    parser.add_argument("--decoder", choices=["greedy", "beam", "lm"], default=None,
-                        help="CTC decoding of the compact model (default engine: lm)")
-    parser.add_argument("--recheck", type=confidence_threshold, metavar="TAU",
-                        help="built-in model: read a line again cropped to its ink when its confidence is below "
-                             "TAU and keep the more confident reading (off by default)")
+    add_builtin_model_options(parser)
     parser.add_argument("--detector", default="rapidocr", help="page line detector: rapidocr (default) or classical")
     parser.add_argument("--dpi", type=float, default=300, help="PDF rasterization resolution (default 300)")
     parser.add_argument("--max-upload-mb", type=float, default=50.0, help="refuse larger uploads (default 50)")
@@ -45,11 +41,7 @@ def run(args: argparse.Namespace) -> int:
 
     if not 0 < args.port < 65536:
         raise CliError(f"--port {args.port}: expected 1-65535")
-    options: dict[str, Any] = {}
-    if args.decoder:
-        options["decoder"] = args.decoder
-    if args.recheck is not None:
-        options["recheck_below"] = args.recheck
+    options: dict[str, Any] = builtin_model_options(args)
     try:
         reader = Reader(args.engine, args.model, **options)
         service = OcrService(reader, ReadOptions(detector=args.detector, dpi=args.dpi))

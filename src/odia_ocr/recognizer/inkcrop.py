@@ -14,7 +14,15 @@ import numpy as np
 
 from odia_ocr.recognizer.preprocess import to_grey
 
-__all__ = ["crop_to_ink"]
+__all__ = ["crop_to_ink", "ink_mask"]
+
+
+def ink_mask(grey: np.ndarray) -> np.ndarray:
+    """Boolean ink of a grey uint8 image: Otsu's threshold, either polarity, speckle removed by a 3×3 median."""
+    _, bw = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    if np.median(grey) < 128:  # light text on dark paper
+        bw = 255 - bw
+    return cv2.medianBlur(bw, 3) > 0
 
 
 def crop_to_ink(img: np.ndarray, margin: float = 0.15) -> np.ndarray:
@@ -27,10 +35,7 @@ def crop_to_ink(img: np.ndarray, margin: float = 0.15) -> np.ndarray:
     g = to_grey(img)
     if g.size == 0:
         return img
-    _, bw = cv2.threshold(g, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    if np.median(g) < 128:  # light text on dark paper
-        bw = 255 - bw
-    ink = cv2.medianBlur(bw, 3) > 0
+    ink = ink_mask(g)
     rows = np.flatnonzero(ink.mean(axis=1) > 0.005)
     cols = np.flatnonzero(ink.mean(axis=0) > 0.01)
     if len(rows) < 2 or len(cols) < 2:

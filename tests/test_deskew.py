@@ -1,0 +1,101 @@
+"""Levelling slanted lines: the angle found, the band kept, and the engines' use of it."""
+
+from __future__ import annotations
+
+import argparse
+from importlib import resources
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from odia_ocr.cli.common import add_builtin_model_options, builtin_model_options
+from odia_ocr.data.images import load_image, to_array
+from odia_ocr.engines.compact import CompactEngine, DefaultEngine
+from odia_ocr.recognizer.deskew import deskew_line, estimate_skew
+
+SAMPLE = Path(str(resources.files("odia_ocr") / "samples" / "line-01.png"))
+
+
+@pytest.fixture(scope="module")
+def line() -> np.ndarray:
+    return to_array(load_image(SAMPLE))  # 58 x 620, level
+
+
+@pytest.fixture(scope="module")
+def truth() -> str:
+    return SAMPLE.with_suffix(".gt.txt").read_text(encoding="utf-8").strip()
+
+
+def turn(img: np.ndarray, deg: float, paper: int = 255) -> np.ndarray:
+    """``img`` turned ``deg`` counter-clockwise inside its new upright bounding box, as a camera or scanner would."""
+    h, w = img.shape[:2]
+    rot = cv2.getRotationMatrix2D((w / 2, h / 2), deg, 1.0)
+    c, s = abs(rot[0, 0]), abs(rot[0, 1])
+    nw, nh = int(np.ceil(w * c + h * s)), int(np.ceil(h * c + w * s))
+    rot[0, 2] += (nw - w) / 2
+    rot[1, 2] += (nh - h) / 2
+    return cv2.warpAffine(img, rot, (nw, nh), borderValue=(paper, paper, paper))
+
+
+@pytest.mark.parametrize("deg", [-4.0, -1.5, 0.8, 2.5])
+def test_the_angle_and_its_sign_are_found(line: np.ndarray, deg: float) -> None:
+    assert estimate_skew(turn(line, deg)) == pytest.approx(deg, abs=0.15)
+
+
+def test_light_text_on_dark_paper_is_measured_too(line: np.ndarray) -> None:
+    assert estimate_skew(255 - turn(line, 2.0)) == pytest.approx(2.0, abs=0.15)
+
+
+def test_a_level_line_is_returned_untouched(line: np.ndarray) -> None:
+    assert abs(estimate_skew(line)) < 0.2
+    assert deskew_line(line) is line
+
+
+@pytest.mark.parametrize("deg", [-3.0, 2.0])
+def test_levelled_line_is_the_text_band_and_level(line: np.ndarray, deg: float) -> None:
+    slanted = turn(line, deg)
+    out = deskew_line(slanted)
+    assert slanted.shape[0] > line.shape[0] + 15  # the slant made the image much taller than the text
+    assert abs(out.shape[0] - line.shape[0]) <= 3  # the band cut back out is the original line's height
+    assert abs(estimate_skew(out)) < 0.3
+    assert out.dtype == slanted.dtype
+
+
+def test_colour_images_keep_their_channels(line: np.ndarray) -> None:
+    colour = np.stack([turn(line, 2.0)] * 3, axis=-1)
+    out = deskew_line(colour)
+    assert out.ndim == 3 and out.shape[2] == 3 and out.shape[0] < colour.shape[0] - 10
+
+
+@pytest.mark.parametrize(
+    "img",
+    [np.full((40, 400), 230, np.uint8), np.zeros((3, 50), np.uint8), np.full((60, 100), 128, np.uint8)],
+    ids=["blank", "too-short", "not-a-line-shape"],
+)
+def test_unmeasurable_images_give_zero(img: np.ndarray) -> None:
+    assert estimate_skew(img) == 0.0
+    assert deskew_line(img) is img
+
+
+def test_default_engine_reads_a_slanted_line_that_it_misreads_without_deskew(line: np.ndarray, truth: str) -> None:
+    slanted = turn(line, 3.0)
+    assert DefaultEngine().recognize([slanted])[0].text == truth
+    assert DefaultEngine(deskew=False).recognize([slanted])[0].text != truth
+
+
+def test_deskew_is_on_for_default_and_off_for_compact_unless_asked() -> None:
+    assert DefaultEngine().deskew and not DefaultEngine(deskew=False).deskew
+    assert not CompactEngine().deskew and CompactEngine(deskew=True).deskew
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [([], {}), (["--deskew"], {"deskew": True}), (["--no-deskew", "--decoder", "greedy"],
+                                                  {"deskew": False, "decoder": "greedy"})],
+)
+def test_cli_passes_deskew_only_when_given(argv: list[str], expected: dict[str, object]) -> None:
+    parser = argparse.ArgumentParser()
+    add_builtin_model_options(parser)
+    assert builtin_model_options(parser.parse_args(argv)) == expected
