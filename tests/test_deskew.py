@@ -99,3 +99,10 @@ def test_cli_passes_deskew_only_when_given(argv: list[str], expected: dict[str, 
     parser = argparse.ArgumentParser()
     add_builtin_model_options(parser)
     assert builtin_model_options(parser.parse_args(argv)) == expected
+
+
+def test_turn_level_with_the_known_angle_gives_back_the_line_band(line: np.ndarray) -> None:
+    from odia_ocr.recognizer.deskew import turn_level
+
+    out = turn_level(turn(line, -2.0), -2.0)
+    assert abs(out.shape[0] - line.shape[0]) <= 3 and abs(estimate_skew(out)) < 0.3

@@ -24,7 +24,7 @@ import numpy as np
 from odia_ocr.recognizer.inkcrop import ink_mask
 from odia_ocr.recognizer.preprocess import to_grey
 
-__all__ = ["deskew_line", "estimate_skew"]
+__all__ = ["deskew_line", "estimate_skew", "turn_level"]
 
 #: Ink pixels sampled for the angle search; more adds time, not accuracy.
 _MAX_POINTS = 4000
@@ -91,8 +91,11 @@ def deskew_line(img: np.ndarray, min_deg: float = 0.5, max_deg: float = 5.0) -> 
     filled with the paper's grey (the image's median).
     """
     angle = estimate_skew(img, max_deg=max_deg)
-    if abs(angle) < min_deg:
-        return img
+    return img if abs(angle) < min_deg else turn_level(img, angle)
+
+
+def turn_level(img: np.ndarray, angle: float) -> np.ndarray:
+    """``img`` turned by minus ``angle`` degrees, with the text band cut out of the middle (see :func:`deskew_line`)."""
     h, w = img.shape[:2]
     rot = cv2.getRotationMatrix2D((w / 2, h / 2), -angle, 1.0)
     cos, sin = abs(float(rot[0, 0])), abs(float(rot[0, 1]))
