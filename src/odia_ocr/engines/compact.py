@@ -48,9 +48,9 @@ DEFAULT_LM_NAME = "odia-char5.lm.json.gz"
 DECODERS = ("greedy", "beam", "lm")
 
 
-def default_model_path() -> Path:
-    """The model bundled inside the package."""
-    return Path(str(resources.files("odia_ocr") / "models" / DEFAULT_MODEL_NAME))
+def default_model_path(name: str = DEFAULT_MODEL_NAME) -> Path:
+    """A model bundled inside the package: by default the `compact` engine's."""
+    return Path(str(resources.files("odia_ocr") / "models" / name))
 
 
 def default_lm_path() -> Path:
@@ -84,6 +84,8 @@ class CompactEngine:
     name = "compact"
     default_decoder = "greedy"
     default_deskew = False
+    #: File in odia_ocr/models read when no model is given; each engine can bundle its own.
+    bundled_model = DEFAULT_MODEL_NAME
 
     def __init__(self, model: str | os.PathLike[str] | None = None, batch_size: int = 16, threads: int = 0,
                  decoder: str | None = None, lm: str | os.PathLike[str] | None = None, beam_width: int = 8,
@@ -126,7 +128,7 @@ class CompactEngine:
             self.lm = CharNgramLM.load(lm) if str(lm).endswith(".gz") else CharNgramLM.from_files([lm])
         self.beam_cfg = BeamConfig(beam=beam_width, lm_weight=lm_weight if lm is not None else 0.0)
 
-        path = Path(model) if model else default_model_path()
+        path = Path(model) if model else default_model_path(self.bundled_model)
         if not path.exists():
             raise FileNotFoundError(f"{path}: model file not found")
         so = ort.SessionOptions()
