@@ -106,3 +106,21 @@ def test_turn_level_with_the_known_angle_gives_back_the_line_band(line: np.ndarr
 
     out = turn_level(turn(line, -2.0), -2.0)
     assert abs(out.shape[0] - line.shape[0]) <= 3 and abs(estimate_skew(out)) < 0.3
+
+
+def test_a_long_slanted_line_is_cut_by_its_levelled_width_not_squeezed(line: np.ndarray, truth: str) -> None:
+    # 14 copies side by side: 8680 x 58 px. Slanted by 2° it scales to about 770 px at the model's height, one piece;
+    # levelled it scales to about 4790, past the 4096 one network run takes, so it must be cut before reading.
+    long = np.concatenate([line] * 14, axis=1)
+    engine = DefaultEngine()
+    seen: list[int] = []
+    run_batch = engine._run_batch
+
+    def spy(images):  # type: ignore[no-untyped-def]
+        seen.extend(im.shape[1] * engine.height / im.shape[0] for im in images)
+        return run_batch(images)
+
+    engine._run_batch = spy  # type: ignore[method-assign]
+    text = engine.recognize([turn(long, 2.0)])[0].text
+    assert len(seen) >= 2 and max(seen) <= 4096
+    assert text.count(truth.split()[0]) == 14

@@ -164,8 +164,6 @@ class CompactEngine:
 
     def _run_batch(self, images: Sequence[np.ndarray]) -> _Batch:
         """Prepare one batch of lines and run the network on it."""
-        if self.deskew:
-            images = [deskew_line(im) for im in images]
         prepared = [prepare_line(im, self.height) for im in images]
         batch, widths = pad_batch(prepared)
         frames = frame_counts(widths)
@@ -192,8 +190,22 @@ class CompactEngine:
                 out[i] = r
         return out  # type: ignore[return-value]
 
+    def _levelled(self, images: Sequence[np.ndarray]) -> Sequence[np.ndarray]:
+        """The lines deskewed when the engine deskews (in the worker threads), else as given.
+
+        Done before long lines are cut into pieces: levelling makes a line
+        lower, so wider once scaled, and it must be cut by its levelled width.
+        """
+        if not self.deskew:
+            return images
+        if self.workers > 1 and len(images) > 1:
+            with ThreadPoolExecutor(self.workers) as pool:
+                return list(pool.map(deskew_line, images))
+        return [deskew_line(im) for im in images]
+
     def logits(self, images: Sequence[np.ndarray]) -> list[np.ndarray]:
         """Per-line (frames, classes) logits, for decoders other than greedy."""
+        images = self._levelled(images)
         return self._map_batches(images, lambda b: [b.logits[j, :n] for j, n in enumerate(b.frames)])
 
     def _decode(self, b: _Batch) -> list[Decoded]:
@@ -221,6 +233,7 @@ class CompactEngine:
 
     def recognize(self, images: Sequence[np.ndarray]) -> list[LineResult]:
         # Lines too wide for one network run are read in pieces cut at gaps, then joined.
+        images = self._levelled(images)
         pieces = [split_line(im, self.height, self.max_piece_width) for im in images]
         crops = [im[:, p.start : p.end] for im, ps in zip(images, pieces, strict=True) for p in ps]
         decoded = iter(self._recheck(crops, self._map_batches(crops, self._decode)))

@@ -113,7 +113,9 @@ def turn_level(img: np.ndarray, angle: float) -> np.ndarray:
     )
     # The band of height H whose W-by-H box, turned by the angle, has the upright box h by w:
     # h = W sin + H cos and w = W cos + H sin, so H = (h cos - w sin) / (cos² - sin²).
-    band = (h * cos - w * sin) / (cos * cos - sin * sin)
-    band = round(min(h, max(band, h / 4, 8)))
+    # Plus the climb of a 0.05° error over the line (the search's resolution): under a pixel on most
+    # lines, but several on a very long one, whose band is otherwise cut too tight to hold its text.
+    band = (h * cos - w * sin) / (cos * cos - sin * sin) + w * math.sin(math.radians(0.05))
+    band = round(min(h, max(band, 8)))
     top = max(0, (new_h - band) // 2)
     return turned[top : top + band]
