@@ -69,7 +69,7 @@ def main() -> int:
     compact = _lines_per_s("compact", images, args.model, 3)
     serial = _lines_per_s("compact", images, args.model, 3, workers=1)
     default = _lines_per_s("default", images, args.model, 3)
-    level = _lines_per_s("default", images, args.model, 3, deskew=False)
+    no_deskew = _lines_per_s("default", images, args.model, 3, deskew=False)
     tess = _lines_per_s("tesseract", images[: args.tesseract_lines], None, 1)
     rss = _peak_rss_mb(paths[:100], args.model)
     result = {
@@ -78,7 +78,7 @@ def main() -> int:
         "compact_lines_per_s": round(compact, 1),
         "compact_one_batch_at_a_time_lines_per_s": round(serial, 1),
         "default_lm_lines_per_s": round(default, 1),
-        "default_lm_no_deskew_lines_per_s": round(level, 1),
+        "default_lm_no_deskew_lines_per_s": round(no_deskew, 1),
         "tesseract_lines_per_s": round(tess, 2),
         "speedup_vs_tesseract": round(compact / tess, 1),
         "default_lm_speedup_vs_tesseract": round(default / tess, 1),
@@ -89,7 +89,7 @@ def main() -> int:
     print(result["machine"])
     print("| engine | lines/s |\n|---|---|")
     print(f"| compact, greedy (ONNX Runtime) | {compact:.1f} |\n| default, beam + LM | {default:.1f} |")
-    print(f"| default without deskewing (--no-deskew) | {level:.1f} |")
+    print(f"| default without deskewing (--no-deskew) | {no_deskew:.1f} |")
     print(f"| compact, one batch at a time (workers=1) | {serial:.1f} |")
     print(f"| tesseract ori (psm 7) | {tess:.2f} |")
     print(f"speed-up: greedy {compact / tess:.1f}x, beam + LM {default / tess:.1f}x; "
