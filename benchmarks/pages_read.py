@@ -1,14 +1,17 @@
 """End-to-end page reading: page CER (whitespace collapsed) and seconds per page, against Tesseract's page mode.
 
-Two sets: synthetic degraded pages in the held-out font with held-out text
-(benchmarks/pages_data.py), and the real blog-6 pages with full ground truth
-(eval-real: EVALUATION ONLY, nothing is tuned to them). Each page is read by
+Three sets: synthetic degraded pages in the held-out font with held-out text
+(benchmarks/pages_data.py), synthetic tables of contents made the same way
+(``contents``: numbered titles with page numbers, read row by row), and the
+real blog-6 pages with full ground truth (eval-real: EVALUATION ONLY,
+nothing is tuned to them). Each page is read by
 ``PageReader`` with the chosen line engine and detector; the baseline is
 Tesseract reading the whole page with its own layout analysis (psm 3).
 Time per page is wall clock for the whole read (cleanup, detection,
 layout, recognition), with the layout part alone reported beside it.
 
-    python benchmarks/pages_read.py --engine compact [--detector rapidocr] [--sets synth,real] [--count 8]
+    python benchmarks/pages_read.py --engine compact [--detector rapidocr] [--sets synth,contents,real] [--count 8]
+        [--no-table-rows]  # read narrow table columns as columns, the layout before table rows
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from odia_ocr.engines.registry import create_engine
 from odia_ocr.engines.tesseract import TesseractEngine
 from odia_ocr.metrics import ErrorCounts, score_pair
 from odia_ocr.pages.detect import create_detector
-from odia_ocr.pages.layout import analyze_layout
+from odia_ocr.pages.layout import LayoutOptions, analyze_layout
 from odia_ocr.pages.preprocess import prepare_page
 from odia_ocr.pages.reader import PageReader, ReadOptions
 from pages_data import SHARED, build_page_set, load_page_set
@@ -51,7 +54,8 @@ def measure(records: list[dict[str, Any]], reader: PageReader, baseline: Tessera
         page = reader.read_image(image)
         times.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
-        analyze_layout(reader.detector.detect(prepare_page(np.asarray(image), reader.options.preprocess).grey))
+        grey = prepare_page(np.asarray(image), reader.options.preprocess).grey
+        analyze_layout(reader.detector.detect(grey), reader.options.layout)
         layout_times.append(time.perf_counter() - t0)
         c = score_pair(r["text"], page.text, page_mode=True)
         ours += c
@@ -76,27 +80,38 @@ def main() -> None:
     p.add_argument("--engine", default="compact", help="line recognizer from the engine registry (default compact)")
     p.add_argument("--model", default=None, help="model option passed to the engine")
     p.add_argument("--detector", default="rapidocr", choices=["rapidocr", "classical"])
-    p.add_argument("--sets", default="synth,real", help="comma-separated: synth, real")
+    p.add_argument("--sets", default="synth,real", help="comma-separated: synth, contents, real")
     p.add_argument("--count", type=int, default=8, help="synthetic pages (default 8)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--no-baseline", action="store_true", help="skip Tesseract's page mode")
     p.add_argument("--data", default=str(repo_root() / "bench-out" / "synth-pages-heldout"))
+    p.add_argument("--contents-data", default=str(repo_root() / "bench-out" / "synth-contents-heldout"))
+    p.add_argument("--no-table-rows", action="store_true", help="layout without joining table rows")
+    p.add_argument("--cell-gap", type=float, default=ReadOptions.cell_gap,
+                   help="cut line crops at paper gaps this many heights wide (0: off)")
     p.add_argument("--real", default=str(SHARED / "eval-real" / "blog-6"))
     p.add_argument("--out", default=str(repo_root() / "bench-out"))
     args = p.parse_args()
     info = machine_info()
     engine = create_engine(args.engine, **({"model": args.model} if args.model else {}))
-    reader = PageReader(engine, create_detector(args.detector), ReadOptions(detector=args.detector))
+    layout = LayoutOptions(table_rows=not args.no_table_rows)
+    reader = PageReader(engine, create_detector(args.detector), ReadOptions(detector=args.detector, layout=layout,
+                                                                                 cell_gap=args.cell_gap))
     baseline = None if args.no_baseline else TesseractEngine(psm=3)
     results: dict[str, Any] = {}
     sets = args.sets.split(",")
     if "synth" in sets:
         root = build_page_set(Path(args.data), args.count, args.seed, fonts="heldout")
         results["synth"] = measure(load_page_set(root), reader, baseline)
+    if "contents" in sets:
+        root = build_page_set(Path(args.contents_data), args.count, args.seed, fonts="heldout", contents=True)
+        results["contents"] = measure(load_page_set(root), reader, baseline)
     if "real" in sets:
         results["real"] = measure(real_pages(Path(args.real)), reader, baseline)
     lines = [
-        f"# Page reading: {args.engine} + {args.detector} detector", "", machine_line(info), "",
+        f"# Page reading: {args.engine} + {args.detector} detector"
+        + (" (table rows off)" if args.no_table_rows else "") + f" (cell gap {args.cell_gap})", "",
+        machine_line(info), "",
         "| set | pages | page CER | Tesseract page mode CER | s/page (median) | layout s/page |",
         "|---|---|---|---|---|---|",
     ]
@@ -106,7 +121,8 @@ def main() -> None:
                      f"{res['layout_seconds_per_page_median']} |")
     md = "\n".join(lines)
     print(md)
-    write_results(args.out, f"pages_read_{args.engine}_{args.detector}", md,
+    suffix = ("_no_table_rows" if args.no_table_rows else "") + ("" if args.cell_gap else "_no_cells")
+    write_results(args.out, f"pages_read_{args.engine}_{args.detector}{suffix}", md,
                   {"machine": info, "args": vars(args), "results": results})
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from odia_ocr.pages.layout import analyze_layout, find_blocks, group_rows, order_blocks
+from odia_ocr.pages.layout import LayoutOptions, analyze_layout, find_blocks, group_rows, join_table_rows, order_blocks
 
 
 def two_column_page(rows: int = 12, split_words: bool = False):
@@ -87,3 +87,65 @@ def test_gutter_interrupted_by_an_inset_is_still_a_gutter() -> None:
     lines = group_rows(segs)
     body = [b for b in lines if b[1] >= 100 and not 6 <= (b[1] - 100) // 50 <= 7]
     assert all(b[2] - b[0] <= 460 for b in body)  # every other row is still two lines, one per column
+
+
+def contents_segments(lefts=(100,), rows: int = 10, wrap: int = -1, seed: int = 0):
+    """Detector segments of a table of contents: number, danda, title and page-number cells per row.
+
+    Each half starts at one of ``lefts`` and is 460 px wide; row ``wrap`` of
+    every half has a title that wraps onto the next row, which carries the
+    page number. Returns the segments and, per half, the expected row boxes.
+    """
+    rng = np.random.default_rng(seed)
+    segs, expected = [], []
+    for x0 in lefts:
+        rows_out, y = [], 100
+        for r in range(rows):
+            title_w = int(rng.integers(60, 340)) if r != 3 else 60  # row 3: a title as narrow as a number
+            title = (x0 + 60, y - 2, x0 + 60 + title_w, y + 32)
+            cells = [(x0, y + 6, x0 + 30, y + 26), (x0 + 40, y, x0 + 46, y + 30), title]
+            if r == wrap:
+                rows_out.append((x0, y - 2, x0 + 60 + title_w, y + 32))
+                segs += cells
+                y += 50
+                cells = [(x0 + 60, y - 2, x0 + 260, y + 32)]
+            page_w = int(rng.integers(25, 45))
+            cells.append((x0 + 460 - page_w, y + 6, x0 + 460, y + 26))
+            segs += cells
+            rows_out.append((min(c[0] for c in cells), min(c[1] for c in cells), x0 + 460, max(c[3] for c in cells)))
+            y += 50
+        expected.append(rows_out)
+    return segs, expected
+
+
+def test_contents_rows_are_read_across_their_cells() -> None:
+    segs, (rows,) = contents_segments()
+    flat = [b for block in analyze_layout(segs) for b in block]
+    assert flat == rows
+    # without table rows, numbers, dandas and page numbers are columns of their own
+    apart = [b for block in analyze_layout(segs, LayoutOptions(table_rows=False)) for b in block]
+    assert len(apart) > len(rows) and (100, 106, 130, 126) in apart
+
+
+def test_contents_in_two_halves_keep_their_halves_and_order() -> None:
+    segs, (left, right) = contents_segments(lefts=(100, 620), wrap=5)
+    flat = [b for block in analyze_layout(segs) for b in block]
+    assert flat == left + right  # the wrapped title's row never joins the other half's numbered row
+
+
+def test_joined_rows_never_span_two_text_columns() -> None:
+    segs, _ = contents_segments(lefts=(100, 620), wrap=5)
+    lines = join_table_rows(group_rows(segs))
+    assert all(b[2] <= 560 or b[0] >= 620 for b in lines)
+
+
+def test_prose_with_short_last_lines_is_not_a_table() -> None:
+    segs = []
+    for r in range(15):
+        y = 100 + r * 50
+        for x0 in (100, 640):
+            short = r % 3 == 2  # a paragraph's last line, as narrow as a page number
+            segs.append((x0, y, x0 + (70 if short else 460), y + 30))
+    on, off = analyze_layout(segs), analyze_layout(segs, LayoutOptions(table_rows=False))
+    assert on == off
+    assert len([b for block in on for b in block]) == 30

@@ -28,7 +28,7 @@ def reader(recognizer, **options) -> PageReader:
 def test_all_lines_of_a_page_in_one_call(page) -> None:
     rec = FixedRecognizer()
     result = reader(rec, check_upside_down=False).read_image(page.image)
-    assert rec.calls == [len(result.lines)]
+    assert len(rec.calls) == 1 and rec.calls[0] >= len(result.lines)  # a line cut at a wide gap is two crops
     assert abs(len(result.lines) - len(page.lines)) <= 1
     assert result.skipped is None and result.notes == []
     assert (result.width, result.height) == page.image.shape[::-1] and result.rotation == 0
@@ -40,8 +40,9 @@ def test_all_lines_of_a_page_in_one_call(page) -> None:
 
 def test_upright_check_only_for_unsure_pages(page) -> None:
     sure = FixedRecognizer(confidence=0.9)
-    n = len(reader(sure).read_image(page.image).lines)
-    assert sure.calls == [n]
+    reader(sure).read_image(page.image)
+    assert len(sure.calls) == 1
+    n = sure.calls[0]
     unsure = FixedRecognizer(confidence=0.5)
     reader(unsure).read_image(page.image)
     assert unsure.calls == [n, 3, 3]  # all lines, then 3 lines upright and turned: no better, so kept

@@ -16,9 +16,10 @@ from odia_ocr.pages.detect import (
     fit_to_ink,
     split_at_gaps,
 )
-from odia_ocr.pages.layout import analyze_layout
+from odia_ocr.pages.layout import LayoutOptions, analyze_layout
 from odia_ocr.pages.preprocess import prepare_page
-from odia_ocr.synth.pages import page_legible, write_page_dataset, write_pages
+from odia_ocr.synth.corpus import TextSampler
+from odia_ocr.synth.pages import PageSynthesizer, page_legible, write_page_dataset, write_pages
 from test_pages_support import SENTENCES, clean_page, fast_fonts, page_synthesizer
 
 
@@ -130,3 +131,27 @@ def test_page_legibility_catches_buried_text() -> None:
     buried[:100] = 0  # half the page black: the text there is gone
     assert not page_legible(mask, buried)
 
+
+
+def test_contents_pages_are_tables_read_row_by_row() -> None:
+    synth = PageSynthesizer(fast_fonts(), TextSampler(SENTENCES, p_sentence=0.9, p_words=0.0), table_share=1.0)
+    page = synth.sample((7, 0), level="clean")
+    assert page.meta["table"] is True
+    rows = [ln for ln in page.lines if ln.role == "body"]
+    assert len(rows) >= 10
+    # a numbered row reads "12 । title 34" and its box spans number to page number
+    first = next(ln for ln in rows if ln.text[0].isdigit())
+    number, *_, page_no = first.text.split()
+    assert number.isdigit() and page_no.isdigit() and int(page_no) >= 1
+    segments = ClassicalLineDetector().detect(prepare_page(page.image).grey)
+    joined = [b for block in analyze_layout(segments) for b in block]
+    apart = [b for block in analyze_layout(segments, LayoutOptions(table_rows=False)) for b in block]
+    truth = [ln.box for ln in page.lines]
+    assert score_detection(truth, joined).recall >= 0.85
+    assert score_detection(truth, apart).recall < 0.5
+
+
+def test_prose_pages_are_unchanged_by_the_contents_option() -> None:
+    plain = page_synthesizer().sample((5, 1))
+    with_option = PageSynthesizer(fast_fonts(), TextSampler(SENTENCES, p_sentence=0.9, p_words=0.0), table_share=0.0)
+    assert np.array_equal(plain.image, with_option.sample((5, 1)).image)

@@ -3,19 +3,23 @@
 Works on boxes only, so it serves every line detector. Columns are found
 from whitespace, not assumed: a gap inside a row is a column gutter when a
 vertical channel of white runs through the neighbouring rows at that place,
-and a word gap (however wide, in justified text) otherwise.
+and a word gap (however wide, in justified text) otherwise. Tables of
+contents, indexes and numbered lists are the exception: their numbers and
+page numbers stand in narrow columns with white channels on both sides, yet
+each row is read across, as one line (``join_table_rows``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
 from odia_ocr.pages.boxes import Box, union_box
 
-__all__ = ["LayoutOptions", "analyze_layout", "find_blocks", "group_rows", "order_blocks"]
+__all__ = ["LayoutOptions", "analyze_layout", "find_blocks", "group_rows", "join_table_rows", "order_blocks"]
 
 
 @dataclass(frozen=True)
@@ -28,11 +32,20 @@ class LayoutOptions:
     and below.
     ``block_gap``: extra vertical space, beyond the page's usual line gap,
     that starts a new block.
+    ``cell_width``: a line no wider than this is a table cell (a number, a
+    page number, a danda) when at least ``cell_run`` such lines stand one
+    under the other with no wider line between them; ``cell_gap`` is the
+    widest gap that still joins two cells of one row. ``table_rows=False``
+    reads every narrow column as a column of its own.
     """
 
     word_gap: float = 0.3
     gutter_rows: float = 8.0
     block_gap: float = 0.6
+    table_rows: bool = True
+    cell_width: float = 3.0
+    cell_run: int = 3
+    cell_gap: float = 1.0
 
 
 def _v_overlap(a: Sequence[int], b: Sequence[int]) -> int:
@@ -163,6 +176,156 @@ def group_rows(segments: Sequence[Box], options: LayoutOptions | None = None) ->
     return segs
 
 
+def _cell_runs(lines: Sequence[Box], h: float, opts: LayoutOptions) -> list[list[int]]:
+    """Table cells, as runs of narrow lines stacked in one narrow column (each run top to bottom).
+
+    A line is narrow when it is at most ``cell_width`` line heights wide. A
+    run is followed up and down through the lines that share some of a
+    line's width; it ends at a wider line or at a vertical gap of more than
+    five line heights (a wrapped title leaves one page number out). Runs of
+    fewer than ``cell_run`` lines are not cells. The short last lines of
+    paragraphs are narrow too, but full lines stand between them in their
+    column, so they never run.
+    """
+    narrow = [b[2] - b[0] <= opts.cell_width * h for b in lines]
+    seen = [False] * len(lines)
+    runs: list[list[int]] = []
+    for i, a in enumerate(lines):
+        if not narrow[i] or seen[i]:
+            continue
+        stack = sorted(
+            (j for j, b in enumerate(lines) if j == i or (_h_overlap(a, b) > 0 and _v_overlap(a, b) <= 0)),
+            key=lambda j: lines[j][1],
+        )
+        pos = stack.index(i)
+        run = [i]
+        for step in (-1, 1):
+            k, prev = pos + step, i
+            while 0 <= k < len(stack) and narrow[stack[k]]:
+                upper, lower = sorted((lines[prev], lines[stack[k]]), key=lambda b: b[1])
+                if lower[1] - upper[3] > 5 * h:
+                    break
+                run.append(stack[k])
+                prev, k = stack[k], k + step
+        if len(run) >= opts.cell_run:
+            for k in run:
+                seen[k] = True
+            runs.append(sorted(run, key=lambda k: lines[k][1]))
+    return runs
+
+
+def _same_row(a: Box, b: Box) -> bool:
+    return _v_overlap(a, b) >= 0.5 * min(a[3] - a[1], b[3] - b[1])
+
+
+def _leans_left(run: Sequence[int], boxes: Sequence[Box], h: float) -> bool:
+    """Whether a column of cells belongs with the text on its left (page numbers) rather than its right (numbers).
+
+    Text runs into its page number across a ragged gap: titles end where
+    they end. The next column of a table starts at one aligned edge. So a
+    column of cells leans to the side whose facing edges are ragged (their
+    middle half spreads over more than half a line height) when only one
+    side is; otherwise to the side whose narrowest gap, over its rows, is
+    narrower, and to the only side that has neighbours at all.
+    """
+    left_edges, right_edges = [], []
+    left_gap = right_gap = float("inf")
+    for k in run:
+        a = boxes[k]
+        lefts = [b for b in boxes if b[2] <= a[0] + 2 and _same_row(a, b)]
+        rights = [b for b in boxes if b[0] >= a[2] - 2 and b is not a and _same_row(a, b)]
+        if lefts:
+            edge = max(b[2] for b in lefts)
+            left_edges.append(edge)
+            left_gap = min(left_gap, a[0] - edge)
+        if rights:
+            edge = min(b[0] for b in rights)
+            right_edges.append(edge)
+            right_gap = min(right_gap, edge - a[2])
+    if not left_edges or not right_edges:
+        return bool(left_edges) or not right_edges
+
+    def ragged(edges: list[int]) -> bool:
+        q1, q3 = np.percentile(edges, (25, 75))
+        return len(edges) >= 3 and q3 - q1 > 0.5 * h
+
+    if ragged(left_edges) != ragged(right_edges):
+        return ragged(left_edges)
+    return left_gap <= right_gap
+
+
+def join_table_rows(lines: Sequence[Box], options: LayoutOptions | None = None) -> list[Box]:
+    """Join the cells of table rows (number, danda, title, page number) into one line each.
+
+    Row grouping keeps a column gutter between two lines. In a table of
+    contents every cell column has such gutters, so each row falls apart
+    and its numbers would be read as columns of their own, after all the
+    titles. Here a column of cells joins, row by row, the text on the side
+    it belongs to (``_leans_left``): page numbers the title before them,
+    numbers (with their danda) the title after them. Titles as short as
+    numbers are cells too, so a cell that leans left also joins a row of
+    cells before it; otherwise two cells join when no more than
+    ``cell_gap`` line heights apart (a number and its danda, but not the
+    next half's number). Two runs of
+    text are never joined across a gutter: a row of joins that would hold
+    two is cut at its widest gap between them.
+    """
+    opts = options or LayoutOptions()
+    boxes: list[Box] = [(int(b[0]), int(b[1]), int(b[2]), int(b[3])) for b in lines]
+    if not opts.table_rows or len(boxes) < opts.cell_run:
+        return boxes
+    h = float(np.median([b[3] - b[1] for b in boxes]))
+    runs = _cell_runs(boxes, h, opts)
+    if not runs:
+        return boxes
+    leans: dict[int, bool] = {}
+    for run in runs:
+        side = _leans_left(run, boxes, h)
+        leans.update(dict.fromkeys(run, side))
+    cells = [k in leans for k in range(len(boxes))]
+    taken = [False] * len(boxes)
+    out: list[Box] = []
+    for i in sorted(range(len(boxes)), key=lambda k: boxes[k][0]):
+        if taken[i]:
+            continue
+        row = [i]
+        taken[i] = True
+        while True:  # the next line to the right on this row, while the pair may join
+            a, last = boxes[row[-1]], row[-1]
+            right = [j for j, b in enumerate(boxes) if not taken[j] and b[0] >= a[2] - 2 and _same_row(a, b)]
+            if not right:
+                break
+            j = min(right, key=lambda k: boxes[k][0])
+            only_cells = all(cells[k] for k in row)
+            if cells[last] and cells[j]:  # a number and its danda, or a page number; not the next half's number
+                joins = boxes[j][0] - a[2] <= opts.cell_gap * h or (leans[j] and only_cells)
+            elif cells[j]:  # text, then a cell: a page number
+                joins = leans[j]
+            elif cells[last]:  # cells, then text: a numbered title, when the cells lead the row
+                joins = only_cells and not leans[row[0]]
+            else:
+                joins = False
+            if not joins:
+                break
+            row.append(j)
+            taken[j] = True
+        out.extend(union_box(boxes[k] for k in part) for part in _cut_between_texts(row, boxes, cells))
+    return out
+
+
+def _cut_between_texts(row: list[int], boxes: Sequence[Box], cells: Sequence[bool]) -> list[list[int]]:
+    """Split a joined row (indices left to right) at its widest gap between each two runs of text."""
+    texts = [p for p, k in enumerate(row) if not cells[k]]
+    if len(texts) < 2:
+        return [row]
+    cuts = []
+    for t0, t1 in pairwise(texts):
+        gaps = [boxes[row[p + 1]][0] - boxes[row[p]][2] for p in range(t0, t1)]
+        cuts.append(t0 + 1 + int(np.argmax(gaps)))
+    bounds = [0, *cuts, len(row)]
+    return [row[a:b] for a, b in pairwise(bounds)]
+
+
 def _typical_gap(lines: Sequence[Box]) -> float:
     """Median white space between a line and the nearest line above it in the same column."""
     gaps = []
@@ -279,7 +442,7 @@ def _drop_specks(lines: list[Box]) -> list[Box]:
 
 def analyze_layout(segments: Sequence[Box], options: LayoutOptions | None = None) -> list[list[Box]]:
     """Line boxes grouped into blocks, both in reading order: the whole layout step."""
-    lines = _drop_specks(group_rows(segments, options))
+    lines = _drop_specks(join_table_rows(group_rows(segments, options), options))
     blocks = find_blocks(lines, options)
     block_boxes = [union_box(lines[i] for i in b) for b in blocks]
     return [[lines[i] for i in blocks[k]] for k in order_blocks(block_boxes)]

@@ -9,7 +9,7 @@ that the command line, the Python API and the server all build.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import cv2
@@ -19,6 +19,7 @@ from PIL import Image
 from odia_ocr.data.images import ImageError, load_image, to_array
 from odia_ocr.engines.base import LineResult, Recognizer
 from odia_ocr.pages.boxes import Box, union_box
+from odia_ocr.pages.cells import cell_spans, join_cells
 from odia_ocr.pages.detect import DETECTORS, LineDetector, create_detector
 from odia_ocr.pages.layout import LayoutOptions, analyze_layout, find_blocks, order_blocks
 from odia_ocr.pages.preprocess import PreprocessOptions, apply_corrections, prepare_page, rotate_quarter
@@ -50,6 +51,9 @@ class ReadOptions:
     fraction of its height, like the margins of the recognizer's training
     lines. ``max_pixels``: larger pages are read from a reduced copy (the
     default is an A4 page at 600 dpi); boxes then refer to that copy.
+    ``cell_gap``: a line is cut where its detected segments leave a gap
+    wider than this many of its heights, and the pieces (cells of a table
+    row) are read apart and joined by a space; 0 reads every line whole.
     """
 
     preprocess: PreprocessOptions = field(default_factory=PreprocessOptions)
@@ -62,6 +66,7 @@ class ReadOptions:
     min_confidence: float = 0.0
     crop_pad: float = 0.2
     max_pixels: int = 40_000_000
+    cell_gap: float = 1.5
 
     def __post_init__(self) -> None:
         if self.detector not in DETECTORS:
@@ -72,6 +77,8 @@ class ReadOptions:
             raise ValueError(f"min_confidence must be in [0, 1], got {self.min_confidence}")
         if self.max_pixels < 10_000:
             raise ValueError(f"max_pixels must be at least 10000, got {self.max_pixels}")
+        if self.cell_gap < 0:
+            raise ValueError(f"cell_gap must be 0 (off) or more, got {self.cell_gap}")
         if not 0 <= self.crop_pad <= 1:
             raise ValueError(f"crop_pad must be in [0, 1], got {self.crop_pad}")
 
@@ -145,18 +152,20 @@ class PageReader:
         if prepared.blank:
             return Page(index, w, h, dpi=dpi, skipped="blank page (no ink found)"), array
         grey, rotation = prepared.grey, prepared.rotation
-        layout = analyze_layout(self.detector.detect(grey), opts.layout)
+        segments = self.detector.detect(grey)
+        layout = analyze_layout(segments, opts.layout)
         if not layout:
             page = Page(index, grey.shape[1], grey.shape[0], rotation=rotation, skew=prepared.skew, dpi=dpi,
                         skipped="no text lines found")
             return page, apply_corrections(array, rotation, prepared.skew)
-        results = self._recognize(grey, layout)
+        results = self._recognize(grey, layout, segments)
         unsure = float(np.mean([r.confidence for r in results])) < opts.upside_down_below
         if opts.check_upside_down and unsure and self._reads_better_turned(grey, layout):
             grey = rotate_quarter(grey, 180)
             rotation = (rotation + 180) % 360
-            layout = analyze_layout(self.detector.detect(grey), opts.layout)
-            results = self._recognize(grey, layout)
+            segments = self.detector.detect(grey)
+            layout = analyze_layout(segments, opts.layout)
+            results = self._recognize(grey, layout, segments)
         blocks, k = [], 0
         for block in layout:
             lines = []
@@ -175,14 +184,24 @@ class PageReader:
             page.notes.append("no Odia text recognized")
         return page, apply_corrections(array, rotation, prepared.skew)
 
-    def _recognize(self, grey: np.ndarray, layout: list[list[Box]]) -> list[LineResult]:
-        """All lines of the page in one recognizer call, in reading order."""
-        boxes = line_crop_boxes(layout)
-        results = self.recognizer.recognize([_crop(grey, b, self.options.crop_pad) for b in boxes])
-        if len(results) != len(boxes):
+    def _recognize(self, grey: np.ndarray, layout: list[list[Box]], segments: Sequence[Box] = ()) -> list[LineResult]:
+        """All lines of the page in one recognizer call, in reading order; wide gaps cut a line into cells."""
+        lines = [b for block in layout for b in block]
+        pieces = []
+        counts = []
+        for line, (_, y0, _, y1) in zip(lines, line_crop_boxes(layout), strict=True):
+            spans = cell_spans(line, segments, self.options.cell_gap)
+            pieces += [_crop(grey, (a, y0, b, y1), self.options.crop_pad) for a, b in spans]
+            counts.append(len(spans))
+        results = self.recognizer.recognize(pieces)
+        if len(results) != len(pieces):
             name = getattr(self.recognizer, "name", "?")
-            raise RuntimeError(f"recognizer {name!r} returned {len(results)} results for {len(boxes)} lines")
-        return results
+            raise RuntimeError(f"recognizer {name!r} returned {len(results)} results for {len(pieces)} lines")
+        out, k = [], 0
+        for n in counts:
+            out.append(join_cells(results[k : k + n]))
+            k += n
+        return out
 
     def _reads_better_turned(self, grey: np.ndarray, layout: list[list[Box]], sample: int = 3) -> bool:
         """True when the longest few lines read with clearly more confidence turned 180°.

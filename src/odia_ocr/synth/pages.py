@@ -1,4 +1,4 @@
-"""Synthetic printed pages with known line boxes: columns, headers, titles, pictures, rules, page numbers.
+"""Synthetic printed pages with known line boxes: columns, headers, titles, pictures, rules, contents pages.
 
 ``PageSynthesizer.sample(key)`` is a pure function of its key, like the line
 synthesizer, so a benchmark page set can be rebuilt bit for bit. Every text
@@ -113,6 +113,19 @@ class _Canvas:
         )
         self.lines.append(PageLine(box, " ".join(words), role))
 
+    def row(self, cells: Sequence[tuple[str, float]], baseline: float, font: ImageFont.FreeTypeFont, role: str) -> None:
+        """Draw a table row, each cell's text from its x, and record it as one line read across."""
+        boxes = []
+        for text, x in cells:
+            self.draw.text((x, baseline), text, font=font, fill=255, anchor="ls")
+            b = font.getbbox(text, anchor="ls")
+            boxes.append((x + b[0], baseline + b[1], x + b[2], baseline + b[3]))
+        box = (
+            int(np.floor(min(b[0] for b in boxes))), int(np.floor(min(b[1] for b in boxes))),
+            int(np.ceil(max(b[2] for b in boxes))), int(np.ceil(max(b[3] for b in boxes))),
+        )
+        self.lines.append(PageLine(box, " ".join(text for text, _ in cells), role))
+
 
 class PageSynthesizer:
     """Lays out and renders whole pages; all randomness comes from the key's generator.
@@ -120,6 +133,10 @@ class PageSynthesizer:
     ``page_size`` is the pixel size of an A4 page at about 150 dpi; each page is
     scaled by a random factor in ``scale`` so resolution and text size vary.
     ``column_weights`` are the odds of one, two and three columns.
+    ``table_share`` is the share of pages that hold a table of contents
+    (numbered titles with page numbers, in one or two halves) instead of
+    prose; at 0 no random number is drawn for it, so prose pages stay the
+    same bit for bit.
     """
 
     def __init__(
@@ -130,6 +147,7 @@ class PageSynthesizer:
         sizes: tuple[int, int] = (18, 40),
         scale: tuple[float, float] = (0.8, 1.3),
         column_weights: tuple[float, float, float] = (0.55, 0.35, 0.1),
+        table_share: float = 0.0,
     ) -> None:
         if not fonts:
             raise ValueError("no fonts to render with")
@@ -139,6 +157,7 @@ class PageSynthesizer:
         self.sizes = sizes
         self.scale = scale
         self.column_weights = np.asarray(column_weights, np.float64) / sum(column_weights)
+        self.table_share = float(table_share)
         self.renderer = LineRenderer()
         self._coverage = {f.path: font_coverage(f.path) for f in self.fonts}
 
@@ -178,20 +197,36 @@ class PageSynthesizer:
         if rng.random() < 0.35:  # title across all columns
             top = self._single_line(canvas, rng, font, int(size * rng.uniform(1.3, 1.8)), left, right, top, "title")
             top += size * 0.8
-        columns = int(rng.choice([1, 2, 3], p=self.column_weights))
-        if (columns == 3 and size > 28) or (right - left) / columns < 12 * size:
-            columns = 2 if (right - left) / 2 >= 12 * size else 1
-        gutter = size * float(rng.uniform(1.0, 2.5))
-        col_w = (right - left - gutter * (columns - 1)) / columns
-        picture_col = int(rng.integers(columns)) if rng.random() < 0.3 else -1
-        rule_between = rng.random() < 0.3
-        for c in range(columns):
-            x0 = left + c * (col_w + gutter)
-            if c and rule_between:
-                gx = int(x0 - gutter / 2)
-                canvas.draw.rectangle((gx, top, gx + int(rng.integers(0, 2)), bottom), fill=255)
-            self._column(canvas, rng, font, style, x0, x0 + col_w, top, bottom, c == picture_col)
-        meta.update(columns=columns, justified=style.justify, pitch=round(style.pitch, 1))
+        if self.table_share > 0 and rng.random() < self.table_share:
+            halves = 2 if (right - left) / 2 >= 14 * size and rng.random() < 0.6 else 1
+            gutter = size * float(rng.uniform(1.5, 3.0))
+            half_w = (right - left - gutter * (halves - 1)) / halves
+            number = int(rng.integers(1, 150))
+            page = int(rng.integers(1, 200))
+            odia_digits = rng.random() < 0.8
+            for c in range(halves):
+                x0 = left + c * (half_w + gutter)
+                if c and rng.random() < 0.5:
+                    gx = int(x0 - gutter / 2)
+                    canvas.draw.rectangle((gx, top, gx + int(rng.integers(0, 2)), bottom), fill=255)
+                number, page = self._contents(canvas, rng, font, style, x0, x0 + half_w, top, bottom,
+                                              number, page, odia_digits)
+            meta.update(columns=halves, table=True, pitch=round(style.pitch, 1))
+        else:
+            columns = int(rng.choice([1, 2, 3], p=self.column_weights))
+            if (columns == 3 and size > 28) or (right - left) / columns < 12 * size:
+                columns = 2 if (right - left) / 2 >= 12 * size else 1
+            gutter = size * float(rng.uniform(1.0, 2.5))
+            col_w = (right - left - gutter * (columns - 1)) / columns
+            picture_col = int(rng.integers(columns)) if rng.random() < 0.3 else -1
+            rule_between = rng.random() < 0.3
+            for c in range(columns):
+                x0 = left + c * (col_w + gutter)
+                if c and rule_between:
+                    gx = int(x0 - gutter / 2)
+                    canvas.draw.rectangle((gx, top, gx + int(rng.integers(0, 2)), bottom), fill=255)
+                self._column(canvas, rng, font, style, x0, x0 + col_w, top, bottom, c == picture_col)
+            meta.update(columns=columns, justified=style.justify, pitch=round(style.pitch, 1))
 
         if level is None:
             strength, level_name = float(rng.choice([0.0, rng.uniform(0, 0.5), rng.uniform(0.3, 1.0)])), "random"
@@ -214,6 +249,10 @@ class PageSynthesizer:
         return SynthPage(image, lines, meta)
 
     # -- text ---------------------------------------------------------------------------------------------------
+
+    def _draws(self, spec: FontSpec, chars: str) -> bool:
+        """Whether ``spec`` has a glyph for every character (Lohit Odia has no Latin digits)."""
+        return all(ch in self._coverage[spec.path] for ch in chars)
 
     def _words(self, rng: np.random.Generator, font: FontSpec, target_len: int) -> list[str]:
         """Words of sampled text that ``font`` can draw, at least about ``target_len`` characters."""
@@ -248,9 +287,9 @@ class PageSynthesizer:
         """A page number centred or at one side of the footer; returns the y above it."""
         font = self.renderer.font(spec, size)
         n = str(int(rng.integers(1, 400)))
-        if rng.random() < 0.5:
+        if rng.random() < 0.5 or not self._draws(spec, n):  # a font without Latin digits would draw boxes
             n = n.translate(str.maketrans("0123456789", _ODIA_DIGITS))
-        if rng.random() < 0.2:
+        if rng.random() < 0.2 and self._draws(spec, "-"):
             n = f"- {n} -"
         length = font.getlength(n)
         x = left + (right - left - length) * int(rng.integers(3)) / 2
@@ -283,6 +322,51 @@ class PageSynthesizer:
                 canvas.line(row, x, y + ascent, font, "body", width)
                 y += pitch * (1 + float(rng.uniform(-style.jitter, style.jitter)))
             y += style.paragraph_gap
+
+    def _contents(
+        self, canvas: _Canvas, rng: np.random.Generator, spec: FontSpec, style: _Style,
+        left: float, right: float, top: float, bottom: float, number: int, page: int, odia_digits: bool,
+    ) -> tuple[int, int]:
+        """Fill one half of a contents page: "12 । title    34" rows; returns the next number and page.
+
+        Numbers are right-aligned before a danda (or a full stop), titles start
+        in one column after them, page numbers are right-aligned at the edge;
+        a long title wraps under itself with its page number on the last row.
+        """
+        font = self.renderer.font(spec, style.size)
+        ascent = max(font.getmetrics()[0], style.size)
+        odia_digits = odia_digits or not self._draws(spec, "0123456789")
+        digits = str.maketrans("0123456789", _ODIA_DIGITS) if odia_digits else str.maketrans("", "")
+        space = font.getlength(" ")
+        mark = "।" if rng.random() < 0.7 or not self._draws(spec, ".") else "."
+        number_end = left + font.getlength(str(number + 60).translate(digits))
+        title_x = number_end + 2 * space + (font.getlength(mark) if mark == "।" else 0)
+        title_w = right - title_x - font.getlength("000") - 2 * space
+        y = top
+        if rng.random() < 0.5:  # a heading row over the columns
+            head = ["ବିଷୟ", "ପୃଷ୍ଠା" if rng.random() < 0.5 else "ପୃଷ୍ଠାଙ୍କ"]
+            canvas.row([(head[0], title_x), (head[1], right - font.getlength(head[1]))], y + ascent, font, "header")
+            y += style.pitch * 1.3
+        while y + ascent + style.size * 0.5 <= bottom:
+            target = int(rng.integers(4, 32))  # characters: titles are short, a few wrap
+            pool = self._words(rng, spec, target)
+            words = [w for i, w in enumerate(pool) if len(" ".join(pool[: i + 1])) <= target] or pool[:1]
+            rows = _break_lines(words, font, title_w, 0.0) or [words]
+            if len(rows) > 2 or y + ascent + style.pitch * (len(rows) - 1) + style.size * 0.5 > bottom:
+                rows = [rows[0]]
+            num = str(number).translate(digits)
+            label = [(num + mark, number_end - font.getlength(num))] if mark == "." else [
+                (num, number_end - font.getlength(num)), (mark, number_end + space)]
+            for i, r in enumerate(rows):
+                cells = (label if i == 0 else []) + [(" ".join(r), title_x)]
+                if i == len(rows) - 1:
+                    p = str(page).translate(digits)
+                    cells.append((p, right - font.getlength(p)))
+                canvas.row(cells, y + ascent, font, "body")
+                y += style.pitch * (1 + float(rng.uniform(-style.jitter, style.jitter)))
+            number += 1
+            page += int(rng.integers(1, 12))
+        return number, page
 
     def _picture(
         self, canvas: _Canvas, rng: np.random.Generator, spec: FontSpec, style: _Style,
