@@ -80,3 +80,20 @@ def test_pdf_input_and_broken_documents_in_one_batch(fixed_engine, page_png, tmp
 def test_pdf_format_needs_out(fixed_engine, page_png, capsys) -> None:
     assert main(["read", str(page_png), "--engine", fixed_engine, "--format", "pdf"]) == 2
     assert "--out" in capsys.readouterr().err
+
+
+def test_contents_page_rows_and_no_table_rows(fixed_engine, tmp_path, capsys) -> None:
+    from odia_ocr.synth.corpus import TextSampler
+    from odia_ocr.synth.pages import PageSynthesizer
+    from test_pages_support import SENTENCES, fast_fonts
+
+    synth = PageSynthesizer(fast_fonts(), TextSampler(SENTENCES, p_sentence=0.9, p_words=0.0), table_share=1.0)
+    path = tmp_path / "contents.png"
+    Image.fromarray(synth.sample((7, 0), level="clean").image).save(path)
+    counts = []
+    for extra in ([], ["--no-table-rows"]):
+        args = ["read", str(path), "--engine", fixed_engine, "--detector", "classical", "--json", *extra]
+        assert main(args) == 0
+        doc = json.loads(capsys.readouterr().out)
+        counts.append(sum(len(b["lines"]) for b in doc["pages"][0]["blocks"]))
+    assert counts[1] > 1.5 * counts[0]  # numbers and page numbers become lines of their own

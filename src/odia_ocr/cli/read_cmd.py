@@ -45,6 +45,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--detector", default="rapidocr", help="page line detector: rapidocr (default) or classical")
     parser.add_argument("--dpi", type=float, default=300, help="PDF rasterization resolution (default 300)")
     parser.add_argument("--text-layer", action="store_true", help="use a PDF page's own text layer when it has one")
+    parser.add_argument("--no-table-rows", action="store_true",
+                        help="read narrow columns of numbers (contents, indexes) as columns of their own, not as the "
+                             "cells of rows read across")
     parser.add_argument("--batch-size", type=positive_int, default=32,
                         help="line images recognized per batch (default 32)")
     add_builtin_model_options(parser)
@@ -178,11 +181,13 @@ class _ReadJob:
 
     def page_reader(self) -> Any:
         if self._page_reader is None:
+            from odia_ocr.pages.layout import LayoutOptions
             from odia_ocr.pages.reader import PageReader, ReadOptions
 
             try:
                 opts = ReadOptions(detector=self.args.detector, dpi=self.args.dpi,
-                                   use_text_layer=self.args.text_layer)
+                                   use_text_layer=self.args.text_layer,
+                                   layout=LayoutOptions(table_rows=not self.args.no_table_rows))
             except ValueError as err:
                 raise CliError(str(err)) from None
             self._page_reader = PageReader(self.reader.engine, options=opts)
