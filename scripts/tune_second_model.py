@@ -1,0 +1,70 @@
+"""Choose when the `default` engine reads a line again with a second model, on validation lines only.
+
+    python scripts/tune_second_model.py --second runs/wide.onnx --seed 77          # choose
+    python scripts/tune_second_model.py --second runs/wide.onnx --seed 78          # confirm
+
+Lines are rendered as training validation renders them (training fonts, text
+from the corpora's 'val' hash split, random degradation strength), as in
+scripts/tune_recheck.py. Both models read every line once; for each threshold,
+a line the first model reads with less confidence takes the second model's
+reading when that one is more confident. Prints CER overall and per strength
+band, the share of lines read twice, and both models alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+
+from odia_ocr.engines.compact import DefaultEngine
+from odia_ocr.metrics import score_corpus
+from odia_ocr.training.config import load_config
+from odia_ocr.training.loop import build_synthesizers
+
+ROOT = Path(__file__).resolve().parents[1]
+BANDS = {"clean": (0.0, 0.01), "light": (0.01, 0.4), "medium": (0.4, 0.75), "strong+": (0.75, 9.0)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--first", help="first model (.onnx); default: the bundled one")
+    ap.add_argument("--second", required=True, help="second model (.onnx)")
+    ap.add_argument("--config", default=str(ROOT / "configs" / "crnn-v7.toml"), help="fonts and corpora to render")
+    ap.add_argument("--lines", type=int, default=1000)
+    ap.add_argument("--seed", type=int, default=77, help="validation render seed (not a training run's)")
+    ap.add_argument("--taus", default="0,0.5,0.7,0.8,0.9,0.95,0.98,1.01", help="thresholds (0: first model only)")
+    ap.add_argument("--out", help="write the table as JSON here")
+    args = ap.parse_args()
+
+    _, val_syn, _ = build_synthesizers(load_config(args.config))
+    samples = [val_syn.sample([args.seed, 2_000_003, i]) for i in range(args.lines)]
+    images = [s.image for s in samples]
+    strength = np.array([float(s.meta.get("strength", 0.0)) for s in samples])
+    first, second = DefaultEngine(args.first), DefaultEngine(args.second)
+    refs = ["".join(c for c in s.text if c in first.charset) for s in samples]
+    a, b = first.recognize(images), second.recognize(images)
+
+    def row(name: str, hyps: list[str], twice: float) -> dict[str, object]:
+        out: dict[str, object] = {"name": name, "twice": round(twice, 3), "cer": score_corpus(refs, hyps)[0].cer}
+        for band, (lo, hi) in BANDS.items():
+            idx = np.flatnonzero((strength >= lo) & (strength < hi))
+            out[band] = score_corpus([refs[i] for i in idx], [hyps[i] for i in idx])[0].cer
+        print(f"{name:<14} CER {out['cer']:.2%}  " + "  ".join(f"{k} {out[k]:.2%}" for k in BANDS)
+              + f"  (read twice: {twice:.0%})", flush=True)
+        return out
+
+    rows = [row("second alone", [r.text for r in b], 1.0)]
+    for tau in (float(t) for t in args.taus.split(",")):
+        low = [x.confidence < tau for x in a]
+        hyps = [y.text if lo and y.confidence > x.confidence else x.text for x, y, lo in zip(a, b, low, strict=True)]
+        rows.append(row(f"tau {tau}", hyps, float(np.mean(low))))
+    print(f"{args.lines} validation lines (seed {args.seed}); first {first.model_path}, second {second.model_path}")
+    if args.out:
+        Path(args.out).write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
