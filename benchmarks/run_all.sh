@@ -13,8 +13,11 @@ run synth       benchmarks/run_engines.py --engines tesseract,tesseract-script,c
 run lm          benchmarks/lm_decoding.py
 run real        benchmarks/run_real.py --engines tesseract,tesseract-script,compact,default
 run speed       benchmarks/speed_recognizer.py --data bench-out/synth-bench --lines 200
-run pages       benchmarks/pages_read.py --engine default --detector rapidocr --sets synth,real --count 8 --seed 3 \
-                  --data bench-out/synth-pages-heldout-s3
+run pages       benchmarks/pages_read.py --engine default --detector rapidocr --sets synth,contents,real --count 8 \
+                  --seed 3 --data bench-out/synth-pages-heldout-s3 --contents-data bench-out/synth-contents-heldout-s3
+run pages-before benchmarks/pages_read.py --engine default --detector rapidocr --sets synth,contents --count 8 \
+                  --seed 3 --data bench-out/synth-pages-heldout-s3 --contents-data bench-out/synth-contents-heldout-s3 \
+                  --no-table-rows --cell-gap 0 --no-baseline
 run pagespeed-demy benchmarks/pages_speed.py --paper demy
 run pagespeed-a4   benchmarks/pages_speed.py --paper a4
 run pagesdet    benchmarks/pages_detection.py --count 48 --seed 3 --data bench-out/synth-pages-s3

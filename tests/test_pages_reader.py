@@ -149,3 +149,23 @@ def test_short_lines_are_cropped_at_their_blocks_full_line_height() -> None:
     # One box spanning two lines does not blow up the others (a high quantile, not the maximum).
     block = [(0, 50 * k, 400, 50 * k + 40) for k in range(10)] + [(0, 600, 400, 690)]
     assert all(b[3] - b[1] == 40 for b in line_crop_boxes([block])[:10])
+
+
+def test_table_rows_are_read_cell_by_cell_with_word_boxes_in_their_cells() -> None:
+    from odia_ocr.synth.corpus import TextSampler
+    from odia_ocr.synth.pages import PageSynthesizer
+    from test_pages_support import SENTENCES, fast_fonts
+
+    synth = PageSynthesizer(fast_fonts(), TextSampler(SENTENCES, p_sentence=0.9, p_words=0.0), table_share=1.0)
+    image = synth.sample((7, 0), level="clean").image
+    rec = FixedRecognizer()
+    page = reader(rec, check_upside_down=False).read_image(image)
+    assert rec.calls[0] > len(page.lines)  # rows were cut into cells, all read in the one call
+    rows = [ln for ln in page.lines if len(ln.words) == 6]  # two cells, each read as the fixed three words
+    assert rows and all(ln.text == f"{rec.text} {rec.text}" for ln in rows)
+    for ln in rows:
+        h = ln.box[3] - ln.box[1]
+        assert ln.words[3].box[0] - ln.words[2].box[2] > 1.5 * h  # the gap between the cells stays a gap
+        assert ln.box[0] <= ln.words[0].box[0] and ln.words[-1].box[2] <= ln.box[2]
+    whole = reader(FixedRecognizer(), check_upside_down=False, cell_gap=0).read_image(image)
+    assert all(len(ln.words) == 3 for ln in whole.lines)

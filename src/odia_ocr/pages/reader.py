@@ -113,6 +113,11 @@ def line_crop_boxes(layout: list[list[Box]], quantile: float = 0.9) -> list[Box]
     return out
 
 
+def _clean(text: str) -> str:
+    """A recognizer's line text in canonical form, on one line."""
+    return canonicalize(text).replace("\n", " ").strip()
+
+
 def _has_odia(text: str) -> bool:
     return any(_ODIA[0] <= ch <= _ODIA[1] for ch in text)
 
@@ -158,23 +163,25 @@ class PageReader:
             page = Page(index, grey.shape[1], grey.shape[0], rotation=rotation, skew=prepared.skew, dpi=dpi,
                         skipped="no text lines found")
             return page, apply_corrections(array, rotation, prepared.skew)
-        results = self._recognize(grey, layout, segments)
-        unsure = float(np.mean([r.confidence for r in results])) < opts.upside_down_below
+        cells = self._recognize(grey, layout, segments)
+        unsure = float(np.mean([join_cells([r for _, r in c]).confidence for c in cells])) < opts.upside_down_below
         if opts.check_upside_down and unsure and self._reads_better_turned(grey, layout):
             grey = rotate_quarter(grey, 180)
             rotation = (rotation + 180) % 360
             segments = self.detector.detect(grey)
             layout = analyze_layout(segments, opts.layout)
-            results = self._recognize(grey, layout, segments)
+            cells = self._recognize(grey, layout, segments)
         blocks, k = [], 0
         for block in layout:
             lines = []
             for box in block:
-                r = results[k]
+                line_cells = [(b, _clean(r.text), float(r.confidence)) for b, r in cells[k]]
                 k += 1
-                text = canonicalize(r.text).replace("\n", " ").strip()
-                if text and r.confidence >= opts.min_confidence:
-                    lines.append(Line(text, box, float(r.confidence), estimate_words(text, box, float(r.confidence))))
+                r = join_cells([LineResult(t, c) for _, t, c in line_cells])
+                if r.text and r.confidence >= opts.min_confidence:
+                    # word boxes from each cell's own box, so a page number sits where it is printed
+                    words = [w for b, t, c in line_cells for w in estimate_words(t, b, c)]
+                    lines.append(Line(r.text, box, r.confidence, words))
             if lines:
                 blocks.append(Block(union_box(ln.box for ln in lines), lines))
         page = Page(index, grey.shape[1], grey.shape[0], blocks, rotation, prepared.skew, dpi)
@@ -184,23 +191,27 @@ class PageReader:
             page.notes.append("no Odia text recognized")
         return page, apply_corrections(array, rotation, prepared.skew)
 
-    def _recognize(self, grey: np.ndarray, layout: list[list[Box]], segments: Sequence[Box] = ()) -> list[LineResult]:
-        """All lines of the page in one recognizer call, in reading order; wide gaps cut a line into cells."""
+    def _recognize(
+        self, grey: np.ndarray, layout: list[list[Box]], segments: Sequence[Box] = ()
+    ) -> list[list[tuple[Box, LineResult]]]:
+        """All lines of the page in one recognizer call, in reading order, each as its cells (box and reading).
+
+        A line is one cell unless wide gaps between its detected segments cut it (``cell_spans``).
+        """
         lines = [b for block in layout for b in block]
-        pieces = []
-        counts = []
+        pieces, boxes = [], []
         for line, (_, y0, _, y1) in zip(lines, line_crop_boxes(layout), strict=True):
             spans = cell_spans(line, segments, self.options.cell_gap)
             pieces += [_crop(grey, (a, y0, b, y1), self.options.crop_pad) for a, b in spans]
-            counts.append(len(spans))
+            boxes.append([(a, line[1], b, line[3]) for a, b in spans])
         results = self.recognizer.recognize(pieces)
         if len(results) != len(pieces):
             name = getattr(self.recognizer, "name", "?")
             raise RuntimeError(f"recognizer {name!r} returned {len(results)} results for {len(pieces)} lines")
         out, k = [], 0
-        for n in counts:
-            out.append(join_cells(results[k : k + n]))
-            k += n
+        for line_boxes in boxes:
+            out.append(list(zip(line_boxes, results[k : k + len(line_boxes)], strict=True)))
+            k += len(line_boxes)
         return out
 
     def _reads_better_turned(self, grey: np.ndarray, layout: list[list[Box]], sample: int = 3) -> bool:
