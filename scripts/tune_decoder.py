@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from validation_lines import render_validation_lines
 
 from odia_ocr.engines.compact import CompactEngine
 from odia_ocr.metrics import score_corpus
@@ -26,8 +27,6 @@ from odia_ocr.recognizer.beam import BeamConfig, beam_decode
 from odia_ocr.recognizer.decode import greedy_decode
 from odia_ocr.recognizer.lm import CharNgramLM
 from odia_ocr.synth.corpus import load_corpus_lines, read_wordlist, split_of
-from odia_ocr.training.config import load_config
-from odia_ocr.training.loop import build_synthesizers
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT.parent / "shared" / "data" / "corpora"
@@ -63,11 +62,10 @@ def main() -> None:
     ap.add_argument("--out", help="write the table as JSON here")
     args = ap.parse_args()
 
-    _, val_syn, _ = build_synthesizers(load_config(args.config))
-    samples = [val_syn.sample([args.seed, 2_000_003, i]) for i in range(args.lines)]
+    val = render_validation_lines(args.config, args.seed, args.lines)
     engine = CompactEngine(args.model)
-    refs = ["".join(c for c in s.text if c in engine.charset) for s in samples]
-    logits = engine.logits([s.image for s in samples])
+    refs = val.references(engine.charset)
+    logits = engine.logits(val.images)
     greedy = [greedy_decode(lg[None], np.array([lg.shape[0]]), engine.charset)[0].text for lg in logits]
     rows = [{"setting": "greedy", "cer": score_corpus(refs, greedy)[0].cer, "s": 0.0}]
     lms = build_lms([int(x) for x in args.orders.split(",")], [int(x) for x in args.min_counts.split(",")])

@@ -18,15 +18,11 @@ import json
 import time
 from pathlib import Path
 
-import numpy as np
+from validation_lines import BANDS, render_validation_lines
 
 from odia_ocr.engines.compact import DefaultEngine
-from odia_ocr.metrics import score_corpus
-from odia_ocr.training.config import load_config
-from odia_ocr.training.loop import build_synthesizers
 
 ROOT = Path(__file__).resolve().parents[1]
-BANDS = {"clean": (0.0, 0.01), "light": (0.01, 0.4), "medium": (0.4, 0.75), "strong+": (0.75, 9.0)}
 
 
 def main() -> None:
@@ -39,21 +35,15 @@ def main() -> None:
     ap.add_argument("--out", help="write the table as JSON here")
     args = ap.parse_args()
 
-    _, val_syn, _ = build_synthesizers(load_config(args.config))
-    samples = [val_syn.sample([args.seed, 2_000_003, i]) for i in range(args.lines)]
-    images = [s.image for s in samples]
-    strength = np.array([float(s.meta.get("strength", 0.0)) for s in samples])
+    val = render_validation_lines(args.config, args.seed, args.lines)
     engine = DefaultEngine(args.model)
-    refs = ["".join(c for c in s.text if c in engine.charset) for s in samples]
+    refs = val.references(engine.charset)
     rows = []
     for tau in (float(t) for t in args.taus.split(",")):
         engine.recheck_below = tau
         t0 = time.perf_counter()
-        hyps = [r.text for r in engine.recognize(images)]
-        row = {"tau": tau, "s": round(time.perf_counter() - t0, 2), "cer": score_corpus(refs, hyps)[0].cer}
-        for band, (lo, hi) in BANDS.items():
-            idx = np.flatnonzero((strength >= lo) & (strength < hi))
-            row[band] = score_corpus([refs[i] for i in idx], [hyps[i] for i in idx])[0].cer
+        hyps = [r.text for r in engine.recognize(val.images)]
+        row = {"tau": tau, "s": round(time.perf_counter() - t0, 2), **val.cer_by_band(refs, hyps)}
         rows.append(row)
         print(f"tau {tau:<5} CER {row['cer']:.2%}  " + "  ".join(f"{b} {row[b]:.2%}" for b in BANDS)
               + f"  ({row['s']} s)", flush=True)

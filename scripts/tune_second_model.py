@@ -18,14 +18,11 @@ import json
 from pathlib import Path
 
 import numpy as np
+from validation_lines import BANDS, render_validation_lines
 
 from odia_ocr.engines.compact import DefaultEngine
-from odia_ocr.metrics import score_corpus
-from odia_ocr.training.config import load_config
-from odia_ocr.training.loop import build_synthesizers
 
 ROOT = Path(__file__).resolve().parents[1]
-BANDS = {"clean": (0.0, 0.01), "light": (0.01, 0.4), "medium": (0.4, 0.75), "strong+": (0.75, 9.0)}
 
 
 def main() -> None:
@@ -39,19 +36,13 @@ def main() -> None:
     ap.add_argument("--out", help="write the table as JSON here")
     args = ap.parse_args()
 
-    _, val_syn, _ = build_synthesizers(load_config(args.config))
-    samples = [val_syn.sample([args.seed, 2_000_003, i]) for i in range(args.lines)]
-    images = [s.image for s in samples]
-    strength = np.array([float(s.meta.get("strength", 0.0)) for s in samples])
+    val = render_validation_lines(args.config, args.seed, args.lines)
     first, second = DefaultEngine(args.first), DefaultEngine(args.second)
-    refs = ["".join(c for c in s.text if c in first.charset) for s in samples]
-    a, b = first.recognize(images), second.recognize(images)
+    refs = val.references(first.charset)
+    a, b = first.recognize(val.images), second.recognize(val.images)
 
     def row(name: str, hyps: list[str], twice: float) -> dict[str, object]:
-        out: dict[str, object] = {"name": name, "twice": round(twice, 3), "cer": score_corpus(refs, hyps)[0].cer}
-        for band, (lo, hi) in BANDS.items():
-            idx = np.flatnonzero((strength >= lo) & (strength < hi))
-            out[band] = score_corpus([refs[i] for i in idx], [hyps[i] for i in idx])[0].cer
+        out: dict[str, object] = {"name": name, "twice": round(twice, 3), **val.cer_by_band(refs, hyps)}
         print(f"{name:<14} CER {out['cer']:.2%}  " + "  ".join(f"{k} {out[k]:.2%}" for k in BANDS)
               + f"  (read twice: {twice:.0%})", flush=True)
         return out

@@ -85,6 +85,14 @@ class _Style:
     paragraph_gap: float
 
 
+def _outer_box(boxes: Sequence[tuple[float, float, float, float]]) -> Box:
+    """The whole-pixel box around glyph boxes given in fractional pixels."""
+    return (
+        int(np.floor(min(b[0] for b in boxes))), int(np.floor(min(b[1] for b in boxes))),
+        int(np.ceil(max(b[2] for b in boxes))), int(np.ceil(max(b[3] for b in boxes))),
+    )
+
+
 class _Canvas:
     """An ink mask (ink = 255) that records the box and text of every line drawn on it."""
 
@@ -107,11 +115,7 @@ class _Canvas:
             b = font.getbbox(word, anchor="ls")
             boxes.append((x + b[0], baseline + b[1], x + b[2], baseline + b[3]))
             x += length + gap
-        box = (
-            int(np.floor(min(b[0] for b in boxes))), int(np.floor(min(b[1] for b in boxes))),
-            int(np.ceil(max(b[2] for b in boxes))), int(np.ceil(max(b[3] for b in boxes))),
-        )
-        self.lines.append(PageLine(box, " ".join(words), role))
+        self.lines.append(PageLine(_outer_box(boxes), " ".join(words), role))
 
     def row(self, cells: Sequence[tuple[str, float]], baseline: float, font: ImageFont.FreeTypeFont, role: str) -> None:
         """Draw a table row, each cell's text from its x, and record it as one line read across."""
@@ -120,11 +124,7 @@ class _Canvas:
             self.draw.text((x, baseline), text, font=font, fill=255, anchor="ls")
             b = font.getbbox(text, anchor="ls")
             boxes.append((x + b[0], baseline + b[1], x + b[2], baseline + b[3]))
-        box = (
-            int(np.floor(min(b[0] for b in boxes))), int(np.floor(min(b[1] for b in boxes))),
-            int(np.ceil(max(b[2] for b in boxes))), int(np.ceil(max(b[3] for b in boxes))),
-        )
-        self.lines.append(PageLine(box, " ".join(text for text, _ in cells), role))
+        self.lines.append(PageLine(_outer_box(boxes), " ".join(text for text, _ in cells), role))
 
 
 class PageSynthesizer:

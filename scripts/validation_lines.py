@@ -1,0 +1,52 @@
+"""Validation lines for the tuning scripts: rendered as a training run's validation renders them.
+
+Training fonts, text from the corpora's 'val' hash split, random degradation
+strength: never the benchmark set, so a setting chosen here can be tested on
+the benchmark honestly. Shared by scripts/tune_recheck.py,
+scripts/tune_second_model.py and scripts/tune_decoder.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from odia_ocr.metrics import score_corpus
+from odia_ocr.training.config import load_config
+from odia_ocr.training.loop import build_synthesizers
+
+#: Degradation strength bands reported by the tuning scripts.
+BANDS = {"clean": (0.0, 0.01), "light": (0.01, 0.4), "medium": (0.4, 0.75), "strong+": (0.75, 9.0)}
+
+
+@dataclass
+class ValidationLines:
+    """Rendered validation lines: images, texts and each line's degradation strength."""
+
+    images: list[np.ndarray]
+    texts: list[str]
+    strength: np.ndarray
+
+    def references(self, charset: Container[str]) -> list[str]:
+        """The texts without characters outside a model's charset (what it can be scored on)."""
+        return ["".join(c for c in t if c in charset) for t in self.texts]
+
+    def cer_by_band(self, refs: Sequence[str], hyps: Sequence[str]) -> dict[str, float]:
+        """Corpus CER overall ("cer") and per strength band."""
+        out = {"cer": score_corpus(refs, hyps)[0].cer}
+        for band, (lo, hi) in BANDS.items():
+            idx = np.flatnonzero((self.strength >= lo) & (self.strength < hi))
+            out[band] = score_corpus([refs[i] for i in idx], [hyps[i] for i in idx])[0].cer
+        return out
+
+
+def render_validation_lines(config: str, seed: int, count: int, stream: int = 2_000_003) -> ValidationLines:
+    """``count`` lines from the validation synthesizer of ``config``, keyed ``[seed, stream, i]``."""
+    _, val_syn, _ = build_synthesizers(load_config(config))
+    samples = [val_syn.sample([seed, stream, i]) for i in range(count)]
+    return ValidationLines(
+        [s.image for s in samples], [s.text for s in samples],
+        np.array([float(s.meta.get("strength", 0.0)) for s in samples]),
+    )
