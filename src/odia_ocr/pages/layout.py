@@ -187,16 +187,17 @@ def _cell_runs(lines: Sequence[Box], h: float, opts: LayoutOptions) -> list[list
     paragraphs are narrow too, but full lines stand between them in their
     column, so they never run.
     """
-    narrow = [b[2] - b[0] <= opts.cell_width * h for b in lines]
+    arr = np.asarray(lines, np.int64).reshape(-1, 4)
+    narrow = (arr[:, 2] - arr[:, 0] <= opts.cell_width * h).tolist()
     seen = [False] * len(lines)
     runs: list[list[int]] = []
     for i, a in enumerate(lines):
         if not narrow[i] or seen[i]:
             continue
-        stack = sorted(
-            (j for j, b in enumerate(lines) if j == i or (_h_overlap(a, b) > 0 and _v_overlap(a, b) <= 0)),
-            key=lambda j: lines[j][1],
-        )
+        h_over = np.minimum(arr[:, 2], a[2]) - np.maximum(arr[:, 0], a[0]) > 0
+        v_over = np.minimum(arr[:, 3], a[3]) - np.maximum(arr[:, 1], a[1]) > 0
+        above_or_below = np.flatnonzero(h_over & ~v_over).tolist()
+        stack = sorted({i, *above_or_below}, key=lambda j: lines[j][1])
         pos = stack.index(i)
         run = [i]
         for step in (-1, 1):
@@ -214,11 +215,14 @@ def _cell_runs(lines: Sequence[Box], h: float, opts: LayoutOptions) -> list[list
     return runs
 
 
-def _same_row(a: Box, b: Box) -> bool:
-    return _v_overlap(a, b) >= 0.5 * min(a[3] - a[1], b[3] - b[1])
+def _same_row(arr: np.ndarray, k: int) -> np.ndarray:
+    """Which boxes of ``arr`` (n × 4) share a row with box ``k``: they overlap by half the lower one's height."""
+    a = arr[k]
+    overlap = np.minimum(arr[:, 3], a[3]) - np.maximum(arr[:, 1], a[1])
+    return overlap >= 0.5 * np.minimum(arr[:, 3] - arr[:, 1], a[3] - a[1])
 
 
-def _leans_left(run: Sequence[int], boxes: Sequence[Box], h: float) -> bool:
+def _leans_left(run: Sequence[int], arr: np.ndarray, h: float) -> bool:
     """Whether a column of cells belongs with the text on its left (page numbers) rather than its right (numbers).
 
     Text runs into its page number across a ragged gap: titles end where
@@ -231,17 +235,16 @@ def _leans_left(run: Sequence[int], boxes: Sequence[Box], h: float) -> bool:
     left_edges, right_edges = [], []
     left_gap = right_gap = float("inf")
     for k in run:
-        a = boxes[k]
-        lefts = [b for b in boxes if b[2] <= a[0] + 2 and _same_row(a, b)]
-        rights = [b for b in boxes if b[0] >= a[2] - 2 and b is not a and _same_row(a, b)]
-        if lefts:
-            edge = max(b[2] for b in lefts)
-            left_edges.append(edge)
-            left_gap = min(left_gap, a[0] - edge)
-        if rights:
-            edge = min(b[0] for b in rights)
-            right_edges.append(edge)
-            right_gap = min(right_gap, edge - a[2])
+        a, row = arr[k], _same_row(arr, k)
+        row[k] = False
+        lefts = arr[row & (arr[:, 2] <= a[0] + 2), 2]
+        rights = arr[row & (arr[:, 0] >= a[2] - 2), 0]
+        if lefts.size:
+            left_edges.append(int(lefts.max()))
+            left_gap = min(left_gap, int(a[0]) - left_edges[-1])
+        if rights.size:
+            right_edges.append(int(rights.min()))
+            right_gap = min(right_gap, right_edges[-1] - int(a[2]))
     if not left_edges or not right_edges:
         return bool(left_edges) or not right_edges
 
@@ -278,12 +281,13 @@ def join_table_rows(lines: Sequence[Box], options: LayoutOptions | None = None) 
     runs = _cell_runs(boxes, h, opts)
     if not runs:
         return boxes
+    arr = np.asarray(boxes, np.int64)
     leans: dict[int, bool] = {}
     for run in runs:
-        side = _leans_left(run, boxes, h)
+        side = _leans_left(run, arr, h)
         leans.update(dict.fromkeys(run, side))
     cells = [k in leans for k in range(len(boxes))]
-    taken = [False] * len(boxes)
+    taken = np.zeros(len(boxes), bool)
     out: list[Box] = []
     for i in sorted(range(len(boxes)), key=lambda k: boxes[k][0]):
         if taken[i]:
@@ -292,10 +296,10 @@ def join_table_rows(lines: Sequence[Box], options: LayoutOptions | None = None) 
         taken[i] = True
         while True:  # the next line to the right on this row, while the pair may join
             a, last = boxes[row[-1]], row[-1]
-            right = [j for j, b in enumerate(boxes) if not taken[j] and b[0] >= a[2] - 2 and _same_row(a, b)]
-            if not right:
+            right = np.flatnonzero(~taken & (arr[:, 0] >= a[2] - 2) & _same_row(arr, last))
+            if not right.size:
                 break
-            j = min(right, key=lambda k: boxes[k][0])
+            j = int(right[np.argmin(arr[right, 0])])
             only_cells = all(cells[k] for k in row)
             if cells[last] and cells[j]:  # a number and its danda, or a page number; not the next half's number
                 joins = boxes[j][0] - a[2] <= opts.cell_gap * h or (leans[j] and only_cells)
