@@ -89,7 +89,7 @@ def test_gutter_interrupted_by_an_inset_is_still_a_gutter() -> None:
     assert all(b[2] - b[0] <= 460 for b in body)  # every other row is still two lines, one per column
 
 
-def contents_segments(lefts=(100,), rows: int = 10, wrap: int = -1, seed: int = 0):
+def contents_segments(lefts=(100,), rows: int = 10, wrap: int = -1, seed: int = 0, longest: int = 340):
     """Detector segments of a table of contents: number, danda, title and page-number cells per row.
 
     Each half starts at one of ``lefts`` and is 460 px wide; row ``wrap`` of
@@ -101,7 +101,7 @@ def contents_segments(lefts=(100,), rows: int = 10, wrap: int = -1, seed: int = 
     for x0 in lefts:
         rows_out, y = [], 100
         for r in range(rows):
-            title_w = int(rng.integers(60, 340)) if r != 3 else 60  # row 3: a title as narrow as a number
+            title_w = int(rng.integers(60, longest)) if r != 3 else 60  # row 3: a title as narrow as a number
             title = (x0 + 60, y - 2, x0 + 60 + title_w, y + 32)
             cells = [(x0, y + 6, x0 + 30, y + 26), (x0 + 40, y, x0 + 46, y + 30), title]
             if r == wrap:
@@ -131,6 +131,13 @@ def test_contents_in_two_halves_keep_their_halves_and_order() -> None:
     segs, (left, right) = contents_segments(lefts=(100, 620), wrap=5)
     flat = [b for block in analyze_layout(segs) for b in block]
     assert flat == left + right  # the wrapped title's row never joins the other half's numbered row
+
+
+def test_page_numbers_keep_to_their_ragged_titles_across_a_narrow_gutter() -> None:
+    # titles end at least 115 px before the page numbers; the next half starts 20 px after them
+    segs, (left, right) = contents_segments(lefts=(100, 580), longest=240)
+    flat = [b for block in analyze_layout(segs) for b in block]
+    assert flat == left + right
 
 
 def test_joined_rows_never_span_two_text_columns() -> None:

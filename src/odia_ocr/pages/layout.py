@@ -268,8 +268,9 @@ def join_table_rows(lines: Sequence[Box], options: LayoutOptions | None = None) 
     numbers (with their danda) the title after them. Titles as short as
     numbers are cells too, so a cell that leans left also joins a row of
     cells before it; otherwise two cells join when no more than
-    ``cell_gap`` line heights apart (a number and its danda, but not the
-    next half's number). Two runs of
+    ``cell_gap`` line heights apart (a number and its danda), and never
+    when a cell that leans left meets one that leans right (a page number,
+    then the next half's number, however narrow the gutter). Two runs of
     text are never joined across a gutter: a row of joins that would hold
     two is cut at its widest gap between them.
     """
@@ -302,7 +303,9 @@ def join_table_rows(lines: Sequence[Box], options: LayoutOptions | None = None) 
             j = int(right[np.argmin(arr[right, 0])])
             only_cells = all(cells[k] for k in row)
             if cells[last] and cells[j]:  # a number and its danda, or a page number; not the next half's number
-                joins = boxes[j][0] - a[2] <= opts.cell_gap * h or (leans[j] and only_cells)
+                ends_then_starts = leans[last] and not leans[j]  # a page number, then the next half's number
+                near = boxes[j][0] - a[2] <= opts.cell_gap * h
+                joins = not ends_then_starts and (near or (leans[j] and only_cells))
             elif cells[j]:  # text, then a cell: a page number
                 joins = leans[j]
             elif cells[last]:  # cells, then text: a numbered title, when the cells lead the row
