@@ -47,7 +47,8 @@ def positive_int(value: str) -> int:
 
 
 def add_builtin_model_options(parser: argparse.ArgumentParser) -> None:
-    """The built-in model's reading options (--decoder, --recheck, --deskew), the same for read, eval and serve."""
+    """The built-in model's reading options (--decoder, --recheck, --deskew, --lexicon), the same for read, eval
+    and serve."""
     parser.add_argument("--decoder", choices=["greedy", "beam", "lm"], default=None,
                         help="CTC decoding of the built-in model: lm (the default engine's: beam search with the "
                              "bundled character LM), beam (no LM) or greedy (fastest; the `compact` engine's)")
@@ -57,6 +58,11 @@ def add_builtin_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--deskew", action=argparse.BooleanOptionalAction, default=None,
                         help="built-in model: level slanted lines before reading them (default: on for the "
                              "default engine, off for `compact`)")
+    words = parser.add_mutually_exclusive_group()
+    words.add_argument("--lexicon", metavar="FILE",
+                       help="built-in model with beam search: give words of this list (one per line, .txt or .gz) "
+                            "a bonus (default engine: the bundled Odia word list)")
+    words.add_argument("--no-lexicon", action="store_true", help="built-in model: beam search without a word list")
 
 
 def builtin_model_options(args: argparse.Namespace) -> dict[str, object]:
@@ -68,4 +74,8 @@ def builtin_model_options(args: argparse.Namespace) -> dict[str, object]:
         options["recheck_below"] = args.recheck
     if args.deskew is not None:
         options["deskew"] = args.deskew
+    if args.lexicon:
+        options["lexicon"] = args.lexicon
+    elif args.no_lexicon:
+        options["lexicon"] = False
     return options

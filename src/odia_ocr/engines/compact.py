@@ -26,6 +26,7 @@ from odia_ocr.recognizer.beam import BeamConfig
 from odia_ocr.recognizer.decode import Decoded, greedy_decode
 from odia_ocr.recognizer.deskew import deskew_line
 from odia_ocr.recognizer.inkcrop import crop_to_ink
+from odia_ocr.recognizer.lexicon import Lexicon
 from odia_ocr.recognizer.longlines import MAX_PIECE_WIDTH, join_pieces, split_line
 from odia_ocr.recognizer.modelfile import LENGTHS_INPUT, META_KEY, ModelFormatError, ModelMeta
 from odia_ocr.recognizer.preprocess import frame_counts, pad_batch, prepare_line, prepared_width
@@ -44,6 +45,7 @@ class _Batch(NamedTuple):
 
 DEFAULT_MODEL_NAME = "odia-crnn.onnx"
 DEFAULT_LM_NAME = "odia-char5.lm.json.gz"
+DEFAULT_LEXICON_NAME = "odia-words.txt.gz"
 
 #: greedy: best path; beam: prefix beam search; lm: beam search with a character LM (the bundled one by default).
 DECODERS = ("greedy", "beam", "lm")
@@ -57,6 +59,11 @@ def default_model_path(name: str = DEFAULT_MODEL_NAME) -> Path:
 def default_lm_path() -> Path:
     """The character 5-gram LM bundled inside the package (scripts/build_lm.py)."""
     return Path(str(resources.files("odia_ocr") / "models" / DEFAULT_LM_NAME))
+
+
+def default_lexicon_path() -> Path:
+    """The Odia word list bundled inside the package (scripts/build_lexicon.py)."""
+    return Path(str(resources.files("odia_ocr") / "models" / DEFAULT_LEXICON_NAME))
 
 
 def read_onnx_meta(path: str | Path) -> ModelMeta:
@@ -85,13 +92,16 @@ class CompactEngine:
     name = "compact"
     default_decoder = "greedy"
     default_deskew = False
+    #: Whether beam search adds the bundled word list's bonus when no ``lexicon`` is given.
+    default_lexicon = False
     #: File in odia_ocr/models read when no model is given; each engine can bundle its own.
     bundled_model = DEFAULT_MODEL_NAME
 
     def __init__(self, model: str | os.PathLike[str] | None = None, batch_size: int = 16, threads: int = 0,
                  decoder: str | None = None, lm: str | os.PathLike[str] | None = None, beam_width: int = 8,
                  lm_weight: float = BeamConfig.lm_weight, workers: int = 0,
-                 recheck_below: float = 0.0, deskew: bool | None = None) -> None:
+                 recheck_below: float = 0.0, deskew: bool | None = None,
+                 lexicon: str | os.PathLike[str] | bool | None = None) -> None:
         """``decoder='lm'`` uses ``lm`` (a corpus .txt or a saved .lm.json.gz), or the bundled LM without one.
 
         Giving ``lm`` with any decoder implies beam search with that LM.
@@ -111,6 +121,10 @@ class CompactEngine:
         (:func:`~odia_ocr.recognizer.deskew.deskew_line`); None takes the
         engine's default (on for ``default``, off for ``compact``, whose
         job is speed: it costs about 0.5 ms per line on one core).
+        ``lexicon``: a word list (.txt or .gz, one word per line) whose words
+        get a bonus in beam search (:mod:`~odia_ocr.recognizer.lexicon`);
+        True the bundled one, False none, None the engine's default (the
+        bundled one for ``default``; none for ``compact``). It needs beam search.
         """
         import onnxruntime as ort
 
@@ -128,6 +142,7 @@ class CompactEngine:
         if lm is not None:
             self.lm = CharNgramLM.load(lm) if str(lm).endswith(".gz") else CharNgramLM.from_files([lm])
         self.beam_cfg = BeamConfig(beam=beam_width, lm_weight=lm_weight if lm is not None else 0.0)
+        self.lexicon = self._load_lexicon(self.default_lexicon if lexicon is None else lexicon)
 
         path = Path(model) if model else default_model_path(self.bundled_model)
         if not path.exists():
@@ -207,6 +222,14 @@ class CompactEngine:
         images = self._levelled(images)
         return self._map_batches(images, lambda b: [b.logits[j, :n] for j, n in enumerate(b.frames)])
 
+    def _load_lexicon(self, lexicon: str | os.PathLike[str] | bool) -> Lexicon | None:
+        if lexicon is False or self.decoder != "beam":
+            return None
+        path = default_lexicon_path() if lexicon is True else Path(lexicon)
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: word list not found")
+        return Lexicon.load(path)
+
     def _decode(self, b: _Batch) -> list[Decoded]:
         # A line without contrast has no ink to read; the network, never trained on one, would guess.
         if self.decoder != "beam":
@@ -215,7 +238,8 @@ class CompactEngine:
             from odia_ocr.recognizer.beam import beam_decode
 
             cfg = self.beam_cfg
-            decoded = [beam_decode(b.logits[j, :n], self.charset, self.lm, cfg) for j, n in enumerate(b.frames)]
+            decoded = [beam_decode(b.logits[j, :n], self.charset, self.lm, cfg, self.lexicon)
+                       for j, n in enumerate(b.frames)]
         return [d if inked else Decoded("", 1.0) for d, inked in zip(decoded, b.inked, strict=True)]
 
     def _recheck(self, images: Sequence[np.ndarray], decoded: list[Decoded]) -> list[Decoded]:
@@ -257,3 +281,4 @@ class DefaultEngine(CompactEngine):
     name = "default"
     default_decoder = "lm"
     default_deskew = True
+    default_lexicon = True
