@@ -1,13 +1,15 @@
 """Choose the beam decoder's settings and the LM's build on validation lines, never on the benchmark.
 
     python scripts/tune_decoder.py [--model MODEL.onnx] [--lines 600] [--config configs/crnn-v2.toml]
+    python scripts/tune_decoder.py --config configs/crnn-v7.toml --lm-weights 0.15 --word-bonuses 0,1,2,4 --seed 77
 
 Lines are rendered as training validation renders them: text from the corpora's
 'val' hash split, the training fonts, degradation strengths drawn at random.
 The benchmark's text ('test' split, OdiaNLP) and its held-out font are not used,
 and neither is anything from eval-real. The network runs once; each decoder
-setting and each LM variant then decodes the same logits. Prints a table of
-CER per setting, sorted best first, and writes it as JSON with ``--out``.
+setting and each LM variant then decodes the same logits, with the bundled
+word list (``--word-bonuses``: its bonus per known word; 0 is none). Prints a
+table of CER per setting, sorted best first, and writes it as JSON with ``--out``.
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from pathlib import Path
 import numpy as np
 from validation_lines import render_validation_lines
 
-from odia_ocr.engines.compact import CompactEngine
+from odia_ocr.engines.compact import CompactEngine, default_lexicon_path
 from odia_ocr.metrics import score_corpus
 from odia_ocr.recognizer.beam import BeamConfig, beam_decode
 from odia_ocr.recognizer.decode import greedy_decode
+from odia_ocr.recognizer.lexicon import Lexicon
 from odia_ocr.recognizer.lm import CharNgramLM
 from odia_ocr.synth.corpus import load_corpus_lines, read_wordlist, split_of
 
@@ -59,6 +62,7 @@ def main() -> None:
     ap.add_argument("--lm-weights", default="0.3")
     ap.add_argument("--bonuses", default="2.0")
     ap.add_argument("--beams", default="8")
+    ap.add_argument("--word-bonuses", default="0", help="word-list bonuses to try (0: no word list)")
     ap.add_argument("--out", help="write the table as JSON here")
     args = ap.parse_args()
 
@@ -69,15 +73,19 @@ def main() -> None:
     greedy = [greedy_decode(lg[None], np.array([lg.shape[0]]), engine.charset)[0].text for lg in logits]
     rows = [{"setting": "greedy", "cer": score_corpus(refs, greedy)[0].cer, "s": 0.0}]
     lms = build_lms([int(x) for x in args.orders.split(",")], [int(x) for x in args.min_counts.split(",")])
-    for (name, lm), w, bonus, beam in itertools.product(
-        lms.items(), _floats(args.lm_weights), _floats(args.bonuses), [int(b) for b in args.beams.split(",")]
+    lexicon = Lexicon.load(default_lexicon_path())
+    for (name, lm), w, bonus, beam, word in itertools.product(
+        lms.items(), _floats(args.lm_weights), _floats(args.bonuses), [int(b) for b in args.beams.split(",")],
+        _floats(args.word_bonuses),
     ):
-        cfg = BeamConfig(beam=beam, lm_weight=w, insertion_bonus=bonus)
+        cfg = BeamConfig(beam=beam, lm_weight=w, insertion_bonus=bonus, word_bonus=word)
         t0 = time.perf_counter()
-        hyps = [beam_decode(lg, engine.charset, lm, cfg).text for lg in logits]
-        rows.append({"setting": f"{name} w={w} bonus={bonus} beam={beam}", "cer": score_corpus(refs, hyps)[0].cer,
-                     "s": time.perf_counter() - t0})
-        print(f"{rows[-1]['setting']}: CER {rows[-1]['cer']:.2%} ({rows[-1]['s']:.1f} s)", flush=True)
+        hyps = [beam_decode(lg, engine.charset, lm, cfg, lexicon if word else None).text for lg in logits]
+        setting = f"{name} w={w} bonus={bonus} beam={beam} words={word}"
+        rows.append({"setting": setting, "cer": score_corpus(refs, hyps)[0].cer, "s": time.perf_counter() - t0,
+                     **{k: v for k, v in val.cer_by_band(refs, hyps).items() if k != "cer"}})
+        bands = "  ".join(f"{k} {v:.2%}" for k, v in rows[-1].items() if k not in ("setting", "cer", "s"))
+        print(f"{setting}: CER {rows[-1]['cer']:.2%}  {bands} ({rows[-1]['s']:.1f} s)", flush=True)
     rows.sort(key=lambda r: r["cer"])
     print(f"\n{args.lines} validation lines, model {engine.model_path}")
     for r in rows:

@@ -44,9 +44,9 @@ class BeamConfig:
     # and confirmed for v3 (3.24% at 2.0, 3.35% at 3.0).
     insertion_bonus: float = 2.0
     # Added when a word the decoder completes (at a space or the line's end) is in the lexicon. 2.0 chosen with
-    # scripts/tune_decoder.py --lexicon for model v7 on 600 validation lines (configs/crnn-v7.toml): seed 77 CER
-    # 3.29% without, 3.21% at 1.0, 3.18% at 2.0, 3.28% at 4.0; confirmed on seed 78: 3.49% without, 3.17% at
-    # 1.5, 3.11% at 2.0. A beam of 16 gained nothing more.
+    # scripts/tune_decoder.py --config configs/crnn-v7.toml --lm-weights 0.15 --word-bonuses ... for model v7 on
+    # 600 validation lines: seed 77 CER 3.29% without, 3.21% at 1.0, 3.18% at 2.0, 3.28% at 4.0; confirmed on
+    # seed 78: 3.49% without, 3.17% at 1.5, 3.12% at 2.0, 3.15% at 3.0.
     word_bonus: float = 2.0
 
 
