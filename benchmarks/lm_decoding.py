@@ -1,10 +1,11 @@
-"""Greedy vs beam search vs beam search + character LM for the compact model, on the synthetic benchmark.
+"""Greedy vs beam search vs beam + character LM vs beam + LM + word list for the compact model, on the benchmark.
 
     python benchmarks/lm_decoding.py [--data bench-out/synth-bench] [--model src/odia_ocr/models/odia-crnn.onnx]
 
 The LM is built from the training side of the corpora (Common Voice sentences
 in the train hash split + Tesseract's word list), never from the benchmark
-text. Reports CER per degradation level and lines/s for each decoder.
+text. The word list is the bundled one (scripts/build_lexicon.py: the same
+sources). Reports CER per degradation level and lines/s for each decoder.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ import numpy as np
 from bench_io import machine_info, machine_line
 from odia_ocr.data import open_dataset
 from odia_ocr.data.images import to_array
-from odia_ocr.engines.compact import CompactEngine
+from odia_ocr.engines.compact import CompactEngine, default_lexicon_path
 from odia_ocr.metrics import ErrorCounts, score_pair
 from odia_ocr.recognizer.beam import BeamConfig, beam_decode
 from odia_ocr.recognizer.decode import greedy_decode
+from odia_ocr.recognizer.lexicon import Lexicon
 from odia_ocr.recognizer.lm import CharNgramLM
 from odia_ocr.synth.corpus import load_corpus_lines, read_wordlist, split_of
 
@@ -42,6 +44,7 @@ def main() -> int:
     corpus = [s for s in load_corpus_lines([SHARED / "corpora" / "common-voice-or.txt"]) if split_of(s) == "train"]
     words = read_wordlist(SHARED / "corpora" / "tesseract-langdata" / "ori.wordlist")
     lm = CharNgramLM.from_texts(corpus + words, order=5)
+    lexicon = Lexicon.load(default_lexicon_path())
     engine = CompactEngine(args.model)
     ds = open_dataset(args.data)
     samples = [ds[i] for i in range(len(ds))]
@@ -50,6 +53,8 @@ def main() -> int:
         "greedy": lambda lg: greedy_decode(lg[None], np.array([lg.shape[0]]), engine.charset)[0].text,
         "beam": lambda lg: beam_decode(lg, engine.charset, None, BeamConfig(lm_weight=0.0)).text,
         "beam+LM": lambda lg: beam_decode(lg, engine.charset, lm, BeamConfig(lm_weight=args.lm_weight)).text,
+        "beam+LM+words": lambda lg: beam_decode(lg, engine.charset, lm, BeamConfig(lm_weight=args.lm_weight),
+                                                lexicon).text,
     }
     results: dict[str, dict[str, float]] = {}
     for name, decode in decoders.items():
