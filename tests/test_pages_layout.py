@@ -156,3 +156,27 @@ def test_prose_with_short_last_lines_is_not_a_table() -> None:
     on, off = analyze_layout(segs), analyze_layout(segs, LayoutOptions(table_rows=False))
     assert on == off
     assert len([b for block in on for b in block]) == 30
+
+
+def test_a_short_list_inside_a_text_column_stays_in_its_column() -> None:
+    segs = []
+    for r in range(16):
+        y = 100 + r * 50
+        segs.append((100, y, 560, y + 30))  # left column: full lines
+        short = 5 <= r <= 9  # right column: a list of five one-word items between paragraphs
+        segs.append((640, y, 640 + (70 if short else 460), y + 30))
+    on, off = analyze_layout(segs), analyze_layout(segs, LayoutOptions(table_rows=False))
+    assert on == off
+    assert all(b[2] <= 560 or b[0] >= 640 for block in on for b in block)
+
+
+def test_a_short_list_in_the_left_column_does_not_join_the_right_column() -> None:
+    segs = []
+    for r in range(16):
+        y = 100 + r * 50
+        short = 5 <= r <= 9
+        segs.append((100, y, 100 + (70 if short else 460), y + 30))
+        segs.append((640, y, 1100, y + 30))
+    on, off = analyze_layout(segs), analyze_layout(segs, LayoutOptions(table_rows=False))
+    assert on == off
+    assert all(b[2] <= 560 or b[0] >= 640 for block in on for b in block)

@@ -176,7 +176,7 @@ def group_rows(segments: Sequence[Box], options: LayoutOptions | None = None) ->
     return segs
 
 
-def _cell_runs(lines: Sequence[Box], h: float, opts: LayoutOptions) -> list[list[int]]:
+def _cell_runs(lines: Sequence[Box], h: float, opts: LayoutOptions) -> list[tuple[list[int], bool]]:
     """Table cells, as runs of narrow lines stacked in one narrow column (each run top to bottom).
 
     A line is narrow when it is at most ``cell_width`` line heights wide. A
@@ -185,12 +185,15 @@ def _cell_runs(lines: Sequence[Box], h: float, opts: LayoutOptions) -> list[list
     five line heights (a wrapped title leaves one page number out). Runs of
     fewer than ``cell_run`` lines are not cells. The short last lines of
     paragraphs are narrow too, but full lines stand between them in their
-    column, so they never run.
+    column, so they never run. Each run comes with whether a wider line
+    flush with its left edge stands right above and right below it: a list
+    or a stanza inside a column of text, which starts lines rather than
+    ending another column's.
     """
     arr = np.asarray(lines, np.int64).reshape(-1, 4)
     narrow = (arr[:, 2] - arr[:, 0] <= opts.cell_width * h).tolist()
     seen = [False] * len(lines)
-    runs: list[list[int]] = []
+    runs: list[tuple[list[int], bool]] = []
     for i, a in enumerate(lines):
         if not narrow[i] or seen[i]:
             continue
@@ -200,18 +203,25 @@ def _cell_runs(lines: Sequence[Box], h: float, opts: LayoutOptions) -> list[list
         stack = sorted({i, *above_or_below}, key=lambda j: lines[j][1])
         pos = stack.index(i)
         run = [i]
+        bounds = []  # the wider lines that end the run closely above and below
         for step in (-1, 1):
             k, prev = pos + step, i
-            while 0 <= k < len(stack) and narrow[stack[k]]:
+            while 0 <= k < len(stack):
                 upper, lower = sorted((lines[prev], lines[stack[k]]), key=lambda b: b[1])
                 if lower[1] - upper[3] > 5 * h:
+                    break
+                if not narrow[stack[k]]:
+                    if lower[1] - upper[3] <= 3 * h:
+                        bounds.append(lines[stack[k]])
                     break
                 run.append(stack[k])
                 prev, k = stack[k], k + step
         if len(run) >= opts.cell_run:
             for k in run:
                 seen[k] = True
-            runs.append(sorted(run, key=lambda k: lines[k][1]))
+            left = float(np.median([lines[k][0] for k in run]))
+            flush = len(bounds) == 2 and all(abs(b[0] - left) <= 0.5 * h for b in bounds)
+            runs.append((sorted(run, key=lambda k: lines[k][1]), flush))
     return runs
 
 
@@ -222,15 +232,20 @@ def _same_row(arr: np.ndarray, k: int) -> np.ndarray:
     return overlap >= 0.5 * np.minimum(arr[:, 3] - arr[:, 1], a[3] - a[1])
 
 
-def _leans_left(run: Sequence[int], arr: np.ndarray, h: float) -> bool:
-    """Whether a column of cells belongs with the text on its left (page numbers) rather than its right (numbers).
+def _lean(run: Sequence[int], arr: np.ndarray, h: float, opts: LayoutOptions, flush: bool) -> int:
+    """Which side a column of cells belongs with: -1 the text on its left (page numbers), 1 the text on its right
+    (numbers before titles), 0 neither (a column of its own).
 
     Text runs into its page number across a ragged gap: titles end where
-    they end. The next column of a table starts at one aligned edge. So a
-    column of cells leans to the side whose facing edges are ragged (their
-    middle half spreads over more than half a line height) when only one
-    side is; otherwise to the side whose narrowest gap, over its rows, is
-    narrower, and to the only side that has neighbours at all.
+    they end. The next column of a table starts at one aligned edge. With
+    neighbours on both sides, a column of cells leans to the side whose
+    facing edges are ragged (their middle half spreads over more than half a
+    line height) when only one side is, and otherwise to the side whose
+    narrowest gap, over its rows, is narrower. With neighbours on one side
+    only, it leans there when the gap is a word gap (at most ``cell_gap``
+    line heights), or, on the left, ragged; a column gutter is neither, so
+    a short list beside another column stays apart. A run flush with text
+    lines above and below it (``flush``) never leans left.
     """
     left_edges, right_edges = [], []
     left_gap = right_gap = float("inf")
@@ -245,16 +260,24 @@ def _leans_left(run: Sequence[int], arr: np.ndarray, h: float) -> bool:
         if rights.size:
             right_edges.append(int(rights.min()))
             right_gap = min(right_gap, right_edges[-1] - int(a[2]))
-    if not left_edges or not right_edges:
-        return bool(left_edges) or not right_edges
 
     def ragged(edges: list[int]) -> bool:
         q1, q3 = np.percentile(edges, (25, 75))
         return len(edges) >= 3 and q3 - q1 > 0.5 * h
 
-    if ragged(left_edges) != ragged(right_edges):
-        return ragged(left_edges)
-    return left_gap <= right_gap
+    near = opts.cell_gap * h
+    if left_edges and right_edges:
+        if ragged(left_edges) != ragged(right_edges):
+            side = -1 if ragged(left_edges) else 1
+        else:
+            side = -1 if left_gap <= right_gap else 1
+    elif left_edges:
+        side = -1 if ragged(left_edges) or left_gap <= near else 0
+    elif right_edges:
+        side = 1 if right_gap <= near else 0
+    else:
+        side = 0
+    return 0 if side == -1 and flush else side
 
 
 def join_table_rows(lines: Sequence[Box], options: LayoutOptions | None = None) -> list[Box]:
@@ -264,7 +287,7 @@ def join_table_rows(lines: Sequence[Box], options: LayoutOptions | None = None) 
     contents every cell column has such gutters, so each row falls apart
     and its numbers would be read as columns of their own, after all the
     titles. Here a column of cells joins, row by row, the text on the side
-    it belongs to (``_leans_left``): page numbers the title before them,
+    it belongs to (``_lean``): page numbers the title before them,
     numbers (with their danda) the title after them. Titles as short as
     numbers are cells too, so a cell that leans left also joins a row of
     cells before it; otherwise two cells join when no more than
@@ -283,11 +306,10 @@ def join_table_rows(lines: Sequence[Box], options: LayoutOptions | None = None) 
     if not runs:
         return boxes
     arr = np.asarray(boxes, np.int64)
-    leans: dict[int, bool] = {}
-    for run in runs:
-        side = _leans_left(run, arr, h)
-        leans.update(dict.fromkeys(run, side))
-    cells = [k in leans for k in range(len(boxes))]
+    lean: dict[int, int] = {}
+    for run, flush in runs:
+        lean.update(dict.fromkeys(run, _lean(run, arr, h, opts, flush)))
+    cells = [k in lean for k in range(len(boxes))]
     taken = np.zeros(len(boxes), bool)
     out: list[Box] = []
     for i in sorted(range(len(boxes)), key=lambda k: boxes[k][0]):
@@ -303,13 +325,13 @@ def join_table_rows(lines: Sequence[Box], options: LayoutOptions | None = None) 
             j = int(right[np.argmin(arr[right, 0])])
             only_cells = all(cells[k] for k in row)
             if cells[last] and cells[j]:  # a number and its danda, or a page number; not the next half's number
-                ends_then_starts = leans[last] and not leans[j]  # a page number, then the next half's number
+                ends_then_starts = lean[last] == -1 and lean[j] == 1  # a page number, then the next half's number
                 near = boxes[j][0] - a[2] <= opts.cell_gap * h
-                joins = not ends_then_starts and (near or (leans[j] and only_cells))
+                joins = not ends_then_starts and (near or (lean[j] == -1 and only_cells))
             elif cells[j]:  # text, then a cell: a page number
-                joins = leans[j]
+                joins = lean[j] == -1
             elif cells[last]:  # cells, then text: a numbered title, when the cells lead the row
-                joins = only_cells and not leans[row[0]]
+                joins = only_cells and lean[row[0]] == 1
             else:
                 joins = False
             if not joins:
