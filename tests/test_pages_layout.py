@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from odia_ocr.pages.layout import LayoutOptions, analyze_layout, find_blocks, group_rows, join_table_rows, order_blocks
+from odia_ocr.pages.layout import LayoutOptions, analyze_layout, find_blocks, group_rows, order_blocks
+from odia_ocr.pages.tables import join_table_rows
 
 
 def two_column_page(rows: int = 12, split_words: bool = False):
