@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
+import pytest
 
 from odia_ocr.cli.common import add_builtin_model_options, builtin_model_options
 from odia_ocr.engines.compact import CompactEngine, DefaultEngine, default_lexicon_path
@@ -36,6 +37,21 @@ def test_words_are_stored_canonical_and_found_in_any_spelling(tmp_path) -> None:
     assert Lexicon.load(a).words == lex.words
     (tmp_path / "plain.txt").write_text("କୋଣ\nଗଖ\n", encoding="utf-8")
     assert len(Lexicon.load(tmp_path / "plain.txt")) == 2
+
+
+def test_broken_or_empty_word_lists_are_one_line_errors(tmp_path, capsys) -> None:
+    from odia_ocr.cli.main import main
+
+    (tmp_path / "bad.txt.gz").write_bytes(b"not gzip")
+    (tmp_path / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
+    (tmp_path / "empty.txt").write_text("\n", encoding="utf-8")
+    for name in ("bad.txt.gz", "latin1.txt", "empty.txt"):
+        with pytest.raises(ValueError, match=name):
+            Lexicon.load(tmp_path / name)
+    sample = default_lexicon_path().parent.parent / "samples" / "line-01.png"
+    assert main(["read", str(sample), "--lexicon", str(tmp_path / "bad.txt.gz")]) != 0
+    err = capsys.readouterr().err.strip()
+    assert "bad.txt.gz" in err and "Traceback" not in err and len(err.splitlines()) == 1
 
 
 def test_bonus_picks_the_known_word_where_a_glyph_is_ambiguous() -> None:

@@ -47,9 +47,14 @@ class Lexicon:
 
     @classmethod
     def load(cls, path: str | Path) -> Lexicon:
-        """A word list: plain text or .gz, one word per line."""
+        """A word list: plain text or .gz, one word per line; ValueError names the file when it is not one."""
         p = Path(path)
         raw = p.read_bytes()
-        if p.suffix == ".gz":
-            raw = gzip.decompress(raw)
-        return cls(raw.decode("utf-8").splitlines())
+        try:
+            text = (gzip.decompress(raw) if p.suffix == ".gz" else raw).decode("utf-8")
+        except (OSError, EOFError, UnicodeDecodeError) as err:
+            raise ValueError(f"{p}: not a UTF-8 word list ({type(err).__name__})") from None
+        lexicon = cls(text.splitlines())
+        if not lexicon.words:
+            raise ValueError(f"{p}: the word list holds no words")
+        return lexicon
