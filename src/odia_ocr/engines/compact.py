@@ -52,18 +52,18 @@ DECODERS = ("greedy", "beam", "lm")
 
 
 def default_model_path(name: str = DEFAULT_MODEL_NAME) -> Path:
-    """A model bundled inside the package: by default the `compact` engine's."""
+    """A file in the package's models folder: by default the `compact` engine's model."""
     return Path(str(resources.files("odia_ocr") / "models" / name))
 
 
 def default_lm_path() -> Path:
     """The character 5-gram LM bundled inside the package (scripts/build_lm.py)."""
-    return Path(str(resources.files("odia_ocr") / "models" / DEFAULT_LM_NAME))
+    return default_model_path(DEFAULT_LM_NAME)
 
 
 def default_lexicon_path() -> Path:
     """The Odia word list bundled inside the package (scripts/build_lexicon.py)."""
-    return Path(str(resources.files("odia_ocr") / "models" / DEFAULT_LEXICON_NAME))
+    return default_model_path(DEFAULT_LEXICON_NAME)
 
 
 def read_onnx_meta(path: str | Path) -> ModelMeta:

@@ -118,6 +118,11 @@ def _clean(text: str) -> str:
     return canonicalize(text).replace("\n", " ").strip()
 
 
+def _joined(cells: list[tuple[Box, LineResult]]) -> LineResult:
+    """A line's reading from its cells' readings."""
+    return join_cells([r for _, r in cells])
+
+
 def _has_odia(text: str) -> bool:
     return any(_ODIA[0] <= ch <= _ODIA[1] for ch in text)
 
@@ -164,7 +169,7 @@ class PageReader:
                         skipped="no text lines found")
             return page, apply_corrections(array, rotation, prepared.skew)
         cells = self._recognize(grey, layout, segments)
-        unsure = float(np.mean([join_cells([r for _, r in c]).confidence for c in cells])) < opts.upside_down_below
+        unsure = float(np.mean([_joined(c).confidence for c in cells])) < opts.upside_down_below
         if opts.check_upside_down and unsure and self._reads_better_turned(grey, layout):
             grey = rotate_quarter(grey, 180)
             rotation = (rotation + 180) % 360
@@ -175,12 +180,12 @@ class PageReader:
         for block in layout:
             lines = []
             for box in block:
-                line_cells = [(b, _clean(r.text), float(r.confidence)) for b, r in cells[k]]
+                line_cells = cells[k]
                 k += 1
-                r = join_cells([LineResult(t, c) for _, t, c in line_cells])
+                r = _joined(line_cells)
                 if r.text and r.confidence >= opts.min_confidence:
                     # word boxes from each cell's own box, so a page number sits where it is printed
-                    words = [w for b, t, c in line_cells for w in estimate_words(t, b, c)]
+                    words = [w for b, c in line_cells for w in estimate_words(c.text, b, c.confidence)]
                     lines.append(Line(r.text, box, r.confidence, words))
             if lines:
                 blocks.append(Block(union_box(ln.box for ln in lines), lines))
@@ -197,6 +202,7 @@ class PageReader:
         """All lines of the page in one recognizer call, in reading order, each as its cells (box and reading).
 
         A line is one cell unless wide gaps between its detected segments cut it (``cell_spans``).
+        Readings come back canonical and on one line.
         """
         lines = [b for block in layout for b in block]
         pieces, boxes = [], []
@@ -208,9 +214,10 @@ class PageReader:
         if len(results) != len(pieces):
             name = getattr(self.recognizer, "name", "?")
             raise RuntimeError(f"recognizer {name!r} returned {len(results)} results for {len(pieces)} lines")
+        clean = [LineResult(_clean(r.text), float(r.confidence)) for r in results]
         out, k = [], 0
         for line_boxes in boxes:
-            out.append(list(zip(line_boxes, results[k : k + len(line_boxes)], strict=True)))
+            out.append(list(zip(line_boxes, clean[k : k + len(line_boxes)], strict=True)))
             k += len(line_boxes)
         return out
 

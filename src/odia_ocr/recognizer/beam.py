@@ -62,7 +62,7 @@ def beam_decode(logits: np.ndarray, charset: Charset, lm: CharNgramLM | None = N
     # The LM reads only the last order-1 characters: keep that tail per prefix, not the whole text.
     keep = lm.order - 1 if lm is not None else 0
     tails: dict[tuple[int, ...], str] = {(): ""}
-    # The word being read at the end of each prefix, for the lexicon (empty after a space).
+    # The word being read at the end of each prefix (empty after a space); kept only for a lexicon.
     words: dict[tuple[int, ...], str] = {(): ""}
     chars = charset.chars
     space = chars.index(" ") + 1 if lexicon is not None and " " in chars else -1
@@ -83,7 +83,7 @@ def beam_decode(logits: np.ndarray, charset: Charset, lm: CharNgramLM | None = N
         for prefix, (pb, pnb, lms) in beams.items():
             total = _lse(pb, pnb)
             last = prefix[-1] if prefix else -1
-            tail, word = tails[prefix], words[prefix]
+            tail, word = tails[prefix], words.get(prefix, "")
             for c, lp in cand:
                 if c == 0:
                     add(prefix, total + lp, _NEG, lms)
@@ -91,7 +91,8 @@ def beam_decode(logits: np.ndarray, charset: Charset, lm: CharNgramLM | None = N
                 new = (*prefix, c)
                 if new not in tails:
                     tails[new] = (tail + chars[c - 1])[-keep:] if keep else ""
-                    words[new] = "" if c == space else word + chars[c - 1]
+                    if lexicon is not None:
+                        words[new] = "" if c == space else word + chars[c - 1]
                 extra = 0.0
                 if lm is not None:
                     key = (tail, c)
@@ -99,7 +100,7 @@ def beam_decode(logits: np.ndarray, charset: Charset, lm: CharNgramLM | None = N
                     if extra is None:
                         extra = cfg.lm_weight * lm.logprob(tail, chars[c - 1]) + cfg.insertion_bonus
                         lm_cache[key] = extra
-                if c == space and c != last and word and word in lexicon:  # type: ignore[operator]
+                if c == space and word and word in lexicon:  # type: ignore[operator]
                     extra += cfg.word_bonus
                 if c == last:
                     add(prefix, _NEG, pnb + lp, lms)  # repeat collapses into the same character
@@ -109,7 +110,8 @@ def beam_decode(logits: np.ndarray, charset: Charset, lm: CharNgramLM | None = N
         ranked = sorted(nxt.items(), key=lambda kv: _lse(kv[1][0], kv[1][1]), reverse=True)[: cfg.beam]
         beams = {k: (v[0], v[1], v[2]) for k, v in ranked}
         tails = {k: tails[k] for k in beams}
-        words = {k: words[k] for k in beams}
+        if lexicon is not None:
+            words = {k: words[k] for k in beams}
 
     def final(prefix: tuple[int, ...]) -> float:  # the last word ends with the line
         return cfg.word_bonus if lexicon is not None and words[prefix] and words[prefix] in lexicon else 0.0
