@@ -7,24 +7,10 @@ import gzip
 import numpy as np
 import pytest
 
+from ctc_fixtures import BLANK, CS, KH, G, K, frames
 from odia_ocr.recognizer.beam import BeamConfig, beam_decode
 from odia_ocr.recognizer.decode import greedy_decode
 from odia_ocr.recognizer.lm import CharNgramLM
-from odia_ocr.text import Charset
-
-CS = Charset(tuple("କଖଗ "))
-
-
-def frames(*rows: dict[int, float]) -> np.ndarray:
-    """Logits whose softmax puts the given probabilities on class indices (rest shared by the others)."""
-    out = np.full((len(rows), CS.num_classes), 1e-6)
-    for t, row in enumerate(rows):
-        for c, p in row.items():
-            out[t, c] = p
-    return np.log(out / out.sum(1, keepdims=True))
-
-
-K, KH, G, BLANK = 1, 2, 3, 0
 
 
 def test_greedy_collapses_repeats_and_blanks() -> None:

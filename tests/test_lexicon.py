@@ -4,25 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-import numpy as np
 import pytest
 
+from ctc_fixtures import BLANK, CS, KH, SPACE, G, K, frames
 from odia_ocr.cli.common import add_builtin_model_options, builtin_model_options
 from odia_ocr.engines.compact import CompactEngine, DefaultEngine, default_lexicon_path
 from odia_ocr.recognizer.beam import BeamConfig, beam_decode
 from odia_ocr.recognizer.lexicon import Lexicon
-from odia_ocr.text import Charset
-
-CS = Charset(tuple("କଖଗ "))
-K, KH, G, SPACE, BLANK = 1, 2, 3, 4, 0
-
-
-def frames(*rows: dict[int, float]) -> np.ndarray:
-    out = np.full((len(rows), CS.num_classes), 1e-6)
-    for t, row in enumerate(rows):
-        for c, p in row.items():
-            out[t, c] = p
-    return np.log(out / out.sum(1, keepdims=True))
 
 
 def test_words_are_stored_canonical_and_found_in_any_spelling(tmp_path) -> None:
