@@ -13,7 +13,14 @@ import numpy as np
 import pytest
 
 from odia_ocr.data.images import load_image, to_array
-from odia_ocr.engines.compact import CompactEngine, DefaultEngine, default_lm_path, default_model_path
+from odia_ocr.engines.compact import (
+    DEFAULT_MODEL_NAME,
+    WIDE_MODEL_NAME,
+    CompactEngine,
+    DefaultEngine,
+    default_lm_path,
+    default_model_path,
+)
 from odia_ocr.engines.registry import create_engine
 from odia_ocr.metrics import score_pair
 from odia_ocr.recognizer.lm import CharNgramLM
@@ -32,6 +39,15 @@ def sample() -> tuple[np.ndarray, str]:
 def test_bundled_files_exist_and_are_small() -> None:
     assert default_model_path().stat().st_size < 25e6
     assert default_lm_path().stat().st_size < 5e6
+    models = default_model_path().parent
+    assert sum(f.stat().st_size for f in models.iterdir()) < 25e6  # both models, the LM and the word list
+
+
+def test_each_builtin_engine_reads_with_its_own_bundled_model() -> None:
+    assert create_engine("compact").model_path == default_model_path(DEFAULT_MODEL_NAME)
+    default = create_engine("default")
+    assert default.model_path == default_model_path(WIDE_MODEL_NAME)
+    assert default.meta.architecture["channels"] != create_engine("compact").meta.architecture["channels"]
 
 
 def test_default_engine_reads_the_sample_with_the_bundled_lm(sample) -> None:

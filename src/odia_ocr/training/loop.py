@@ -265,9 +265,10 @@ def train(
             if state.step % cfg.val_every == 0 or state.step == cfg.max_steps:
                 m = validate(model, val_batches, charset)
                 improved = m["val_cer"] < state.best_cer
+                # Every file describes its own weights: the best file and each later checkpoint their latest check.
+                meta.metrics = {**m, "step": state.step, "lines_seen": state.lines_seen}
                 if improved:
                     state.best_cer, state.best_step, state.bad_validations = m["val_cer"], state.step, 0
-                    meta.metrics = {**m, "step": state.step, "lines_seen": state.lines_seen}
                     save_model_file(best, model, meta)
                 else:
                     state.bad_validations += 1
