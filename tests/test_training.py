@@ -120,6 +120,8 @@ def test_best_model_file_and_metadata(tmp_path: Path, tiny_corpus: Path) -> None
     assert meta.format_version == FORMAT_VERSION
     assert meta.input_height == 32 and meta.architecture["name"] == "crnn"
     assert meta.metrics["step"] == state.best_step and "val_cer" in meta.metrics
+    _, last = load_model_weights(out / "last.safetensors")  # describes its own weights, not the best file's
+    assert last.metrics["step"] == state.step == 8 and "val_cer" in last.metrics
     assert meta.config["max_steps"] == 8 and meta.training_data["train_sentences"] >= 1
     assert "ଅ" in meta.charset
     assert not any(k.startswith("optim.") for k in weights)
