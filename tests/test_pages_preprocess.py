@@ -13,6 +13,7 @@ from odia_ocr.pages.preprocess import (
     estimate_skew,
     is_blank,
     normalize_contrast,
+    orientation_margin,
     prepare_page,
     remove_border,
     rotate,
@@ -85,6 +86,8 @@ def test_sideways_page_is_turned_back_to_horizontal(page, turn: int) -> None:
     sideways = rotate_quarter(page.image, turn)
     assert estimate_orientation(sideways) == 90
     assert estimate_orientation(page.image) == 0
+    (up, up_margin), (side, side_margin) = orientation_margin(page.image), orientation_margin(sideways)
+    assert (up, side) == (0, 90) and up_margin > 4 and side_margin > 4  # prose: a clear choice either way
     prepared = prepare_page(sideways)
     assert prepared.grey.shape == page.image.shape  # lines run across again (maybe upside down)
 
