@@ -264,9 +264,9 @@ def estimate_orientation(grey: np.ndarray) -> int:
 def orientation_margin(grey: np.ndarray) -> tuple[int, float]:
     """:func:`estimate_orientation`'s answer, and the ratio of the winning profile score to the other (≥ 1).
 
-    Prose pages choose by a wide margin (3.4 or more, median 6.1, on 40
+    Prose pages choose by a wide margin (3.4 or more, median 6.3, on 40
     synthetic pages at seed 2); tables of contents by a narrow one (median
-    2.4), and the one of 40 they got wrong by 2.8. The page reader asks the
+    2.5), and the one of 40 they got wrong by 1.07 (benchmarks/pages_orientation.py). The page reader asks the
     recognizer about a quarter turn only below a margin (``ReadOptions``).
     """
     h, w = grey.shape[:2]
