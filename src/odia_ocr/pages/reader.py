@@ -256,11 +256,13 @@ class PageReader:
         and only when ``quarter``).
         """
         scores = dict(zip((0, 180), self._confidence_both_ways(grey, layout, segments), strict=True))
-        side = rotate_quarter(grey, 90) if quarter else None
-        side_segments = self.detector.detect(side) if side is not None else []
-        side_layout = analyze_layout(side_segments, self.options.layout) if side_segments else []
-        if side is not None and side_layout:
-            scores.update(zip((90, 270), self._confidence_both_ways(side, side_layout, side_segments), strict=True))
+        if quarter:
+            side = rotate_quarter(grey, 90)
+            side_segments = self.detector.detect(side)
+            side_layout = analyze_layout(side_segments, self.options.layout)
+            if side_layout:
+                scores.update(zip((90, 270), self._confidence_both_ways(side, side_layout, side_segments),
+                                  strict=True))
         best = max(scores, key=lambda t: scores[t])
         return best if scores[best] > scores[0] + 0.15 else 0
 
