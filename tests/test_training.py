@@ -229,3 +229,38 @@ def test_letterpress_share_must_be_a_probability() -> None:
     with pytest.raises(ValueError, match="p_letterpress must be a probability"):
         apply_overrides(TrainConfig(), ["p_letterpress=-0.1"])
     assert apply_overrides(TrainConfig(), ["p_letterpress=0.3"]).p_letterpress == 0.3
+
+
+def test_time_budget_advances_the_cosine() -> None:
+    from odia_ocr.training.loop import lr_lambda
+
+    cfg = TrainConfig(max_steps=1000, warmup_steps=0, min_lr_ratio=0.0, max_seconds=100.0)
+    spent = [0.0]
+    f = lr_lambda(cfg, lambda: spent[0])
+    assert f(0) == pytest.approx(1.0)
+    spent[0] = 50.0  # half the time gone at step 10: the cosine is halfway, not 1% along
+    assert f(10) == pytest.approx(0.5)
+    spent[0] = 1.0  # steps ahead of the clock: the steps lead
+    assert f(500) == pytest.approx(0.5)
+    spent[0] = 500.0
+    assert f(20) == pytest.approx(0.0)
+    assert lr_lambda(TrainConfig(max_steps=1000, warmup_steps=0, min_lr_ratio=0.0), lambda: 1e9)(10) > 0.99
+    with pytest.raises(ValueError, match="max_seconds"):
+        apply_overrides(TrainConfig(), ["max_seconds=-1"])
+
+
+def test_time_budget_stops_the_run_validated_and_saved(tmp_path: Path, tiny_corpus: Path) -> None:
+    from odia_ocr.training.checkpoint import TrainerState, load_model_weights
+    from odia_ocr.training.loop import train
+
+    cfg = tiny_config(tmp_path / "run", tiny_corpus, steps=1000)
+    cfg.max_seconds = 1e-6  # spent by the first step
+    cfg.val_every = 500
+    state = train(cfg, progress=False)
+    assert state.step == 1
+    assert state.train_seconds >= cfg.max_seconds
+    _, meta = load_model_weights(tmp_path / "run" / "best.safetensors")
+    assert meta.metrics["step"] == 1  # validated on the way out although val_every is 500
+    _, last = load_model_weights(tmp_path / "run" / "last.safetensors")
+    assert last.metrics["step"] == 1
+    assert TrainerState().train_seconds == 0.0

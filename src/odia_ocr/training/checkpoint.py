@@ -56,6 +56,7 @@ class TrainerState:
     best_step: int = -1
     bad_validations: int = 0
     lines_seen: int = 0
+    train_seconds: float = 0.0  # wall-clock seconds spent in the training loop, over all resumes
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)

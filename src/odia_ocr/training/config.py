@@ -50,6 +50,9 @@ class TrainConfig:
     # optimisation
     batch_size: int = 32
     max_steps: int = 30000
+    # Wall-clock budget in seconds for the whole run, resumes included; 0 = none. With a budget the cosine runs
+    # over whichever of steps and seconds is spent faster, so a run on borrowed GPU time ends annealed and saved.
+    max_seconds: float = 0.0
     lr: float = 1.5e-3
     weight_decay: float = 1e-4
     warmup_steps: int = 500
@@ -78,6 +81,8 @@ class TrainConfig:
         check_device_name(self.device)
         if self.strength_weights:
             check_strength_weights(self.strength_weights)
+        if self.max_seconds < 0:
+            raise ValueError(f"max_seconds must be >= 0 (got {self.max_seconds})")
         for name in ("p_ink_crop", "p_space_jitter", "p_word_spacing", "p_letterpress"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be a probability in [0, 1] (got {getattr(self, name)})")

@@ -65,13 +65,19 @@ def _ignore_signals(worker_id: int) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
-def lr_lambda(cfg: TrainConfig) -> Callable[[int], float]:
-    """Linear warm-up, then cosine decay to ``min_lr_ratio`` at ``max_steps``."""
+def lr_lambda(cfg: TrainConfig, seconds: Callable[[], float] | None = None) -> Callable[[int], float]:
+    """Linear warm-up, then cosine decay to ``min_lr_ratio`` at ``max_steps``.
+
+    With ``cfg.max_seconds`` set, ``seconds()`` (time spent training so far) also
+    advances the cosine, and it ends at whichever budget runs out first.
+    """
 
     def f(step: int) -> float:
         if step < cfg.warmup_steps:
             return (step + 1) / cfg.warmup_steps
         t = min(1.0, (step - cfg.warmup_steps) / max(1, cfg.max_steps - cfg.warmup_steps))
+        if cfg.max_seconds and seconds is not None:
+            t = max(t, min(1.0, seconds() / cfg.max_seconds))
         return cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * t))
 
     return f
@@ -177,9 +183,10 @@ def train(
     if cfg.channels_last:
         model = model.to(memory_format=torch.channels_last)
     optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda(cfg))
-    train_syn, val_syn, data_summary = build_synthesizers(cfg)
     state = TrainerState()
+    # The schedule reads the time spent from whichever state is current (a resume replaces it).
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda(cfg, lambda: state.train_seconds))
+    train_syn, val_syn, data_summary = build_synthesizers(cfg)
     if resume and last.exists():
         state, _ = load_checkpoint(last, model, optimizer, scheduler)
         tqdm.write(f"resumed from {last} at step {state.step}")
@@ -225,6 +232,7 @@ def train(
         tqdm.write("this GPU has no bfloat16: training in fp32")
     bar = tqdm(total=cfg.max_steps, initial=state.step, disable=not progress, dynamic_ncols=True, smoothing=0.05)
     t_last, lines_since, loss_ema = time.time(), 0, None
+    t_step = time.monotonic()
     batches = iter(loader)
     try:
         while state.step < cfg.max_steps and not stop:
@@ -248,6 +256,10 @@ def train(
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
             optimizer.step()
+            now_step = time.monotonic()
+            state.train_seconds += now_step - t_step
+            t_step = now_step
+            out_of_time = bool(cfg.max_seconds) and state.train_seconds >= cfg.max_seconds
             scheduler.step()
             state.step += 1
             state.lines_seen += len(batch.texts)
@@ -262,7 +274,7 @@ def train(
                 log.write(json.dumps({"step": state.step, "loss": round(loss_ema, 4), "lines_per_s": round(lps, 1),
                                       "lr": scheduler.get_last_lr()[0], "lines_seen": state.lines_seen}) + "\n")
                 log.flush()
-            if state.step % cfg.val_every == 0 or state.step == cfg.max_steps:
+            if state.step % cfg.val_every == 0 or state.step == cfg.max_steps or out_of_time:
                 m = validate(model, val_batches, charset)
                 improved = m["val_cer"] < state.best_cer
                 # Every file describes its own weights: the best file and each later checkpoint their latest check.
@@ -281,6 +293,9 @@ def train(
                     break
             if state.step % cfg.ckpt_every == 0:
                 checkpoint()
+            if out_of_time:
+                tqdm.write(f"time budget of {cfg.max_seconds:g} s spent at step {state.step}")
+                break
     finally:
         for sig, handler in old_handlers.items():
             signal.signal(sig, handler)
