@@ -8,6 +8,7 @@
 #   .gpu/sysfonts/  the Debian Odia fonts that discover_fonts() adds (copied to the same paths there)
 #   .gpu/init-xl-fp16.safetensors  the widened starting weights (scripts/widen_model.py, scripts/cast_model.py)
 # Results: $OUT/{best,last}-fp16.safetensors (16 MiB per file comes back), log.jsonl, config.json, train.out.
+# INIT=another model file starts from it instead (a second stage).
 # Locally (a CPU dry run): SKIP_WHEELS=1 PY=.venv/bin/python OUT=/tmp/o scripts/gpu_train.sh max_seconds=20 num_workers=2
 set -euo pipefail
 PY=${PY:-python3}
@@ -28,7 +29,7 @@ sets=()
 for kv in "$@"; do sets+=(--set "$kv"); done
 set +e
 timeout -s TERM "${TRAIN_TIMEOUT:-540}" "$PY" -m odia_ocr train --config configs/crnn-xl-gpu.toml \
-  --init .gpu/init-xl-fp16.safetensors --out "$RUN" --no-progress "${sets[@]}" 2>&1 | tee "$OUT/train.out"
+  --init "${INIT:-.gpu/init-xl-fp16.safetensors}" --out "$RUN" --no-progress "${sets[@]}" 2>&1 | tee "$OUT/train.out"
 rc=$?
 set -e
 echo "train exit status $rc"

@@ -79,6 +79,13 @@ def main() -> int:
     return 0
 
 
+def _schedule(cfg: dict) -> str:
+    """The learning-rate schedule as the card states it; a time budget ends the cosine when it runs out first."""
+    if cfg.get("max_seconds"):
+        return f"cosine over a {cfg['max_seconds']:g} s budget or {cfg['max_steps']} steps, whichever ran out first"
+    return f"cosine to step {cfg['max_steps']}"
+
+
 def model_card(meta, bench: dict | None, history: str | None = None, name: str = "odia-crnn") -> str:
     td, cfg, m = meta.training_data, meta.config, meta.metrics
     lines = [
@@ -92,7 +99,8 @@ def model_card(meta, bench: dict | None, history: str | None = None, name: str =
         f"- Charset: {len(meta.charset)} characters (Odia block, danda, ASCII, common symbols); "
         f"canonicalization `{meta.canonicalization}`; format version {meta.format_version}.",
         f"- Weights: {m.get('weights')}; trained {m.get('step')} steps, {m.get('lines_seen')} lines seen "
-        f"(batch {cfg['batch_size']}, AdamW lr {cfg['lr']}, cosine to step {cfg['max_steps']}, bf16 autocast on CPU"
+        f"(batch {cfg['batch_size']}, AdamW lr {cfg['lr']}, {_schedule(cfg)}, "
+        f"{'bf16 autocast' if cfg.get('bf16') else 'fp32'} on {td.get('trained_on', 'the CPU')}"
         f"{', channels_last' if cfg.get('channels_last') else ''}).",
         *([f"- Run history: {history}"] if history else []),
         "",

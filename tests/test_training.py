@@ -123,6 +123,7 @@ def test_best_model_file_and_metadata(tmp_path: Path, tiny_corpus: Path) -> None
     _, last = load_model_weights(out / "last.safetensors")  # describes its own weights, not the best file's
     assert last.metrics["step"] == state.step == 8 and "val_cer" in last.metrics
     assert meta.config["max_steps"] == 8 and meta.training_data["train_sentences"] >= 1
+    assert meta.training_data["trained_on"] == "the CPU (1 thread)"
     assert "ଅ" in meta.charset
     assert not any(k.startswith("optim.") for k in weights)
 

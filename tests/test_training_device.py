@@ -7,7 +7,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from odia_ocr.training.config import TrainConfig  # noqa: E402
-from odia_ocr.training.device import bf16_supported, describe_device, resolve_device  # noqa: E402
+from odia_ocr.training.device import bf16_supported, describe_device, device_label, resolve_device  # noqa: E402
 
 
 def test_auto_follows_cuda_availability(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -39,6 +39,12 @@ def test_unknown_device_names_fail_in_the_config(name: str) -> None:
 
 def test_cpu_description_counts_threads() -> None:
     assert describe_device(torch.device("cpu"), 2) == "training on the CPU with 2 thread(s)"
+
+
+def test_device_label_names_the_gpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert device_label(torch.device("cpu"), 2) == "the CPU (2 threads)"
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda d=None: "NVIDIA H100 80GB HBM3")
+    assert device_label(torch.device("cuda"), 2) == "NVIDIA H100 80GB HBM3"
 
 
 def test_bf16_falls_back_to_fp32_on_gpus_without_it(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,7 +10,7 @@ import torch
 
 from odia_ocr.training.config import check_device_name
 
-__all__ = ["bf16_supported", "describe_device", "resolve_device"]
+__all__ = ["bf16_supported", "describe_device", "device_label", "resolve_device"]
 
 
 def resolve_device(name: str) -> torch.device:
@@ -32,6 +32,13 @@ def describe_device(device: torch.device, threads: int) -> str:
     if device.type == "cuda":
         return f"training on {device} ({torch.cuda.get_device_name(device)})"
     return f"training on the CPU with {threads} thread(s)"
+
+
+def device_label(device: torch.device, threads: int) -> str:
+    """What trained a model, for its metadata and card: the GPU's name, or the CPU and its threads."""
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    return f"the CPU ({threads} thread{'' if threads == 1 else 's'})"
 
 
 def bf16_supported(device: torch.device) -> bool:

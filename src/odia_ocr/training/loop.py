@@ -40,7 +40,7 @@ from odia_ocr.training.checkpoint import (
     save_model_file,
 )
 from odia_ocr.training.config import TrainConfig
-from odia_ocr.training.device import bf16_supported, describe_device, resolve_device
+from odia_ocr.training.device import bf16_supported, describe_device, device_label, resolve_device
 
 __all__ = ["build_synthesizers", "lr_lambda", "train"]
 
@@ -213,6 +213,7 @@ def train(
     ctc = torch.nn.CTCLoss(blank=0, zero_infinity=True)
     model.train()
     log = (out / "log.jsonl").open("a", encoding="utf-8")
+    data_summary["trained_on"] = device_label(device, threads)
     meta = _meta(cfg, model_cfg, charset, data_summary, {})
 
     def checkpoint() -> None:
