@@ -44,7 +44,7 @@ class _Batch(NamedTuple):
 
 
 DEFAULT_MODEL_NAME = "odia-crnn.onnx"
-#: The `default` engine's model: wider, about 10% slower, and better on degraded lines (README, model card).
+#: The `default` engine's model: wider and slower than v7, better on degraded lines (README, model card).
 WIDE_MODEL_NAME = "odia-crnn-wide.onnx"
 DEFAULT_LM_NAME = "odia-char5.lm.json.gz"
 DEFAULT_LEXICON_NAME = "odia-words.txt.gz"
@@ -271,11 +271,11 @@ class CompactEngine:
 
 
 class DefaultEngine(CompactEngine):
-    """The wide model with beam search, the bundled character LM and word list: what `odia-ocr read` uses.
+    """The larger model with beam search, the bundled character LM and word list: what `odia-ocr read` uses.
 
     ``compact`` keeps the smaller v7 model for speed; ``default`` reads with
-    ``odia-crnn-wide.onnx`` (3.18M parameters), which on the line benchmark
-    read degraded lines better at equal clean-line accuracy (README).
+    ``odia-crnn-wide.onnx`` (crnn-xl, 5.60M parameters), which on the line
+    benchmark reads every level but medium better than v7 (README).
 
     On the synthetic benchmark the LM lowers CER at every degradation level;
     ``decoder="greedy"`` trades that for several times the decoding speed.
