@@ -26,16 +26,21 @@ _CITATION = re.compile(r"\s*\[\d+\]")
 __all__ = ["SHARED", "build_page_set", "load_page_set"]
 
 
-def build_page_set(out: Path, count: int, seed: int = 0, fonts: str = "all", contents: bool = False) -> Path:
+def build_page_set(
+    out: Path, count: int, seed: int = 0, fonts: str = "all", contents: bool = False, insets: bool = False
+) -> Path:
     """Render ``count`` pages into ``out`` unless a set of that size and seed is there already.
 
     ``fonts``: "all" families in turn, or "heldout" (only the held-out family).
     ``contents``: every page is a table of contents instead of prose.
+    ``insets``: two-column prose pages with an inset (captions and a picture) set across the gutter.
     """
     # version 2: paper grain at line scale; 3: only digits and marks the font has
     stamp: dict[str, Any] = {"count": count, "seed": seed, "fonts": fonts, "version": 3}
     if contents:
         stamp["contents"] = True
+    if insets:
+        stamp["insets"] = True
     if (out / "set.json").exists() and json.loads((out / "set.json").read_text()) == stamp:
         return out
     specs = discover_fonts([SHARED / "fonts"])
@@ -46,7 +51,8 @@ def build_page_set(out: Path, count: int, seed: int = 0, fonts: str = "all", con
         raise SystemExit("no fonts found for the page benchmark")
     text = [_CITATION.sub("", s) for s in load_corpus_lines([SHARED / "corpora" / "odianlp-nmt-or.txt"])]
     sampler = TextSampler(text, p_sentence=0.85, p_words=0.0)
-    synth = PageSynthesizer(specs, sampler, table_share=1.0 if contents else 0.0)
+    extra: dict[str, Any] = {"column_weights": (0.0, 1.0, 0.0), "inset_share": 1.0} if insets else {}
+    synth = PageSynthesizer(specs, sampler, table_share=1.0 if contents else 0.0, **extra)
     if (out / "manifest.jsonl").exists():
         (out / "manifest.jsonl").unlink()
 

@@ -2,7 +2,9 @@
 
 Three sets: synthetic degraded pages in the held-out font with held-out text
 (benchmarks/pages_data.py), synthetic tables of contents made the same way
-(``contents``: numbered titles with page numbers, read row by row), and the
+(``contents``: numbered titles with page numbers, read row by row), two-column
+pages with an inset set across the gutter (``insets``: captions and a
+picture that both columns narrow around, read after the columns), and the
 real blog-6 pages with full ground truth (eval-real: EVALUATION ONLY,
 nothing is tuned to them). Each page is read by
 ``PageReader`` with the chosen line engine and detector; the baseline is
@@ -80,13 +82,15 @@ def main() -> None:
     p.add_argument("--engine", default="compact", help="line recognizer from the engine registry (default compact)")
     p.add_argument("--model", default=None, help="model option passed to the engine")
     p.add_argument("--detector", default="rapidocr", choices=["rapidocr", "classical"])
-    p.add_argument("--sets", default="synth,real", help="comma-separated: synth, contents, real")
+    p.add_argument("--sets", default="synth,real", help="comma-separated: synth, contents, insets, real")
     p.add_argument("--count", type=int, default=8, help="synthetic pages (default 8)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--no-baseline", action="store_true", help="skip Tesseract's page mode")
     p.add_argument("--data", default=str(repo_root() / "bench-out" / "synth-pages-heldout"))
     p.add_argument("--contents-data", default=str(repo_root() / "bench-out" / "synth-contents-heldout"))
+    p.add_argument("--insets-data", default=str(repo_root() / "bench-out" / "synth-insets-heldout"))
     p.add_argument("--no-table-rows", action="store_true", help="layout without joining table rows")
+    p.add_argument("--no-insets", action="store_true", help="layout without keeping insets apart (as before)")
     p.add_argument("--cell-gap", type=float, default=ReadOptions.cell_gap,
                    help="cut line crops at paper gaps this many heights wide (0: off)")
     p.add_argument("--real", default=str(SHARED / "eval-real" / "blog-6"))
@@ -94,7 +98,7 @@ def main() -> None:
     args = p.parse_args()
     info = machine_info()
     engine = create_engine(args.engine, **({"model": args.model} if args.model else {}))
-    layout = LayoutOptions(table_rows=not args.no_table_rows)
+    layout = LayoutOptions(table_rows=not args.no_table_rows, insets=not args.no_insets)
     reader = PageReader(engine, create_detector(args.detector), ReadOptions(detector=args.detector, layout=layout,
                                                                                  cell_gap=args.cell_gap))
     baseline = None if args.no_baseline else TesseractEngine(psm=3)
@@ -106,11 +110,15 @@ def main() -> None:
     if "contents" in sets:
         root = build_page_set(Path(args.contents_data), args.count, args.seed, fonts="heldout", contents=True)
         results["contents"] = measure(load_page_set(root), reader, baseline)
+    if "insets" in sets:
+        root = build_page_set(Path(args.insets_data), args.count, args.seed, fonts="heldout", insets=True)
+        results["insets"] = measure(load_page_set(root), reader, baseline)
     if "real" in sets:
         results["real"] = measure(real_pages(Path(args.real)), reader, baseline)
     lines = [
         f"# Page reading: {args.engine} + {args.detector} detector"
-        + (" (table rows off)" if args.no_table_rows else "") + f" (cell gap {args.cell_gap})", "",
+        + (" (table rows off)" if args.no_table_rows else "") + (" (insets off)" if args.no_insets else "")
+        + f" (cell gap {args.cell_gap})", "",
         machine_line(info), "",
         "| set | pages | page CER | Tesseract page mode CER | s/page (median) | layout s/page |",
         "|---|---|---|---|---|---|",
@@ -121,7 +129,8 @@ def main() -> None:
                      f"{res['layout_seconds_per_page_median']} |")
     md = "\n".join(lines)
     print(md)
-    suffix = ("_no_table_rows" if args.no_table_rows else "") + ("" if args.cell_gap else "_no_cells")
+    suffix = ("_no_table_rows" if args.no_table_rows else "") + ("_no_insets" if args.no_insets else "")
+    suffix += "" if args.cell_gap else "_no_cells"
     write_results(args.out, f"pages_read_{args.engine}_{args.detector}{suffix}", md,
                   {"machine": info, "args": vars(args), "results": results})
 

@@ -13,8 +13,11 @@ run synth       benchmarks/run_engines.py --engines tesseract,tesseract-script,c
 run lm          benchmarks/lm_decoding.py
 run real        benchmarks/run_real.py --engines tesseract,tesseract-script,compact,default
 run speed       benchmarks/speed_recognizer.py --data bench-out/synth-bench --lines 200
-run pages       benchmarks/pages_read.py --engine default --detector rapidocr --sets synth,contents,real --count 8 \
-                  --seed 3 --data bench-out/synth-pages-heldout-s3 --contents-data bench-out/synth-contents-heldout-s3
+run pages       benchmarks/pages_read.py --engine default --detector rapidocr --sets synth,contents,insets,real --count 8 \
+                  --seed 3 --data bench-out/synth-pages-heldout-s3 --contents-data bench-out/synth-contents-heldout-s3 \
+                  --insets-data bench-out/synth-insets-heldout-s3
+run pages-noinsets benchmarks/pages_read.py --engine default --detector rapidocr --sets insets --count 8 --seed 3 \
+                  --insets-data bench-out/synth-insets-heldout-s3 --no-insets --no-baseline
 run pages-before benchmarks/pages_read.py --engine default --detector rapidocr --sets synth,contents --count 8 \
                   --seed 3 --data bench-out/synth-pages-heldout-s3 --contents-data bench-out/synth-contents-heldout-s3 \
                   --no-table-rows --cell-gap 0 --no-baseline

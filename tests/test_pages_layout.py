@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from odia_ocr.pages.layout import LayoutOptions, analyze_layout, find_blocks, group_rows, order_blocks
+from odia_ocr.pages.layout import (
+    LayoutOptions,
+    analyze_layout,
+    find_blocks,
+    group_rows,
+    order_blocks,
+    page_gutters,
+)
 from odia_ocr.pages.tables import join_table_rows
 
 
@@ -181,3 +188,43 @@ def test_a_short_list_in_the_left_column_does_not_join_the_right_column() -> Non
     on, off = analyze_layout(segs), analyze_layout(segs, LayoutOptions(table_rows=False))
     assert on == off
     assert all(b[2] <= 560 or b[0] >= 640 for block in on for b in block)
+
+
+def inset_page(title_words: bool = False):
+    """Two columns of 16 rows that narrow around an inset across the gutter in rows 6-9 (a caption in rows 6 and
+    9, a picture between them that draws no text box). Returns the segments and the two caption boxes."""
+    segs = [(100, 20, 500, 60), (510, 20, 690, 60), (700, 20, 1100, 60)] if title_words else [(100, 20, 1100, 60)]
+    for r in range(16):
+        y = 100 + r * 50
+        for x0, x1 in ((100, 440), (760, 1100)) if 6 <= r <= 9 else ((100, 560), (640, 1100)):
+            segs.append((x0, y, x1, y + 30))
+    captions = [(480, 100 + 6 * 50 + 8, 720, 100 + 6 * 50 + 38), (480, 100 + 9 * 50 - 8, 720, 100 + 9 * 50 + 22)]
+    return segs + captions, captions
+
+
+def test_page_gutters_of_columns_and_of_a_table() -> None:
+    segs, _ = inset_page()
+    (x,) = page_gutters(segs)
+    assert 560 < x < 640
+    assert page_gutters(two_column_page(split_words=True)) and not page_gutters([(100, 100, 900, 130)])
+    table, _ = contents_segments()
+    assert page_gutters(table) == []  # the channels beside number and page-number columns are not gutters
+
+
+def test_an_inset_across_the_gutter_is_read_after_both_columns() -> None:
+    segs, captions = inset_page(title_words=True)
+    lines = [b for block in analyze_layout(segs) for b in block]
+    assert lines[0] == (100, 20, 1100, 60)  # the title, set in word pieces across the gutter, stays one line first
+    body = lines[1:-2]
+    assert sorted(lines[-2:]) == sorted(captions)  # the inset's captions, on their own, after the columns
+    assert all(b[2] - b[0] <= 460 for b in body)  # no line joins a column to the inset or across it
+    xs = [b[0] for b in body]
+    assert xs[:16] == [100] * 16 and all(x >= 640 for x in xs[16:])  # the whole left column first
+    assert [b[1] for b in body[:16]] == sorted(b[1] for b in body[:16])
+
+
+def test_insets_off_reads_an_inset_caption_into_the_columns_as_before() -> None:
+    segs, captions = inset_page()
+    lines = [b for block in analyze_layout(segs, LayoutOptions(insets=False)) for b in block]
+    assert any(b[0] < 440 and b[2] > 760 for b in lines)  # a caption row joined across both columns
+    assert not set(captions) & set(lines)

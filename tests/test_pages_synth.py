@@ -155,3 +155,26 @@ def test_prose_pages_are_unchanged_by_the_contents_option() -> None:
     plain = page_synthesizer().sample((5, 1))
     with_option = PageSynthesizer(fast_fonts(), TextSampler(SENTENCES, p_sentence=0.9, p_words=0.0), table_share=0.0)
     assert np.array_equal(plain.image, with_option.sample((5, 1)).image)
+
+
+def test_inset_pages_flow_both_columns_around_the_inset() -> None:
+    synth = PageSynthesizer(fast_fonts(), TextSampler(SENTENCES, p_sentence=0.9, p_words=0.0),
+                            column_weights=(0.0, 1.0, 0.0), inset_share=1.0)
+    page = next(p for k in range(6) if (p := synth.sample((11, k), level="clean")).meta.get("inset"))
+    insets = [ln for ln in page.lines if ln.role == "inset"]
+    body = [ln for ln in page.lines if ln.role == "body"]
+    assert insets and len(body) >= 20
+    assert page.lines[-len(insets):] == insets  # read after the columns
+    left = min(ln.box[0] for ln in insets)
+    right = max(ln.box[2] for ln in insets)
+    top = min(ln.box[1] for ln in insets)
+    bottom = max(ln.box[3] for ln in insets)
+    for ln in body:  # no column line runs into the inset's rows where the inset is
+        if ln.box[3] > top and ln.box[1] < bottom:
+            assert ln.box[2] <= left or ln.box[0] >= right, ln.box
+
+
+def test_prose_pages_are_unchanged_by_the_inset_option() -> None:
+    plain = page_synthesizer().sample((5, 1))
+    with_option = PageSynthesizer(fast_fonts(), TextSampler(SENTENCES, p_sentence=0.9, p_words=0.0), inset_share=0.0)
+    assert np.array_equal(plain.image, with_option.sample((5, 1)).image)

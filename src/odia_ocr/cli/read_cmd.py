@@ -48,6 +48,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-table-rows", action="store_true",
                         help="read narrow columns of numbers (contents, indexes) as columns of their own, not as the "
                              "cells of rows read across")
+    parser.add_argument("--no-insets", action="store_true",
+                        help="join lines set across a column gutter (an inset's captions) with the text beside them, "
+                             "instead of reading them after the columns")
     parser.add_argument("--batch-size", type=positive_int, default=32,
                         help="line images recognized per batch (default 32)")
     add_builtin_model_options(parser)
@@ -187,7 +190,8 @@ class _ReadJob:
             try:
                 opts = ReadOptions(detector=self.args.detector, dpi=self.args.dpi,
                                    use_text_layer=self.args.text_layer,
-                                   layout=LayoutOptions(table_rows=not self.args.no_table_rows))
+                                   layout=LayoutOptions(table_rows=not self.args.no_table_rows,
+                                                        insets=not self.args.no_insets))
             except ValueError as err:
                 raise CliError(str(err)) from None
             self._page_reader = PageReader(self.reader.engine, options=opts)

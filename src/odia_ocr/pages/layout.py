@@ -7,6 +7,13 @@ and a word gap (however wide, in justified text) otherwise. Tables of
 contents, indexes and numbered lists are the exception: their numbers and
 page numbers stand in narrow columns with white channels on both sides, yet
 each row is read across, as one line (:mod:`odia_ocr.pages.tables`).
+
+Newspapers also set insets across a gutter: a story's picture between two
+short captions, with both columns narrowing around it. An inset line sits in
+the same rows as column text on both sides of it, so it would join them into
+one line across the columns and split them into bands. Lines that straddle a
+page gutter are therefore kept apart from column text beside them, and the
+blocks they form are read after the columns (:func:`page_gutters`).
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ import numpy as np
 from odia_ocr.pages.boxes import Box, union_box
 from odia_ocr.pages.tables import TableOptions, join_table_rows
 
-__all__ = ["LayoutOptions", "analyze_layout", "find_blocks", "group_rows", "order_blocks"]
+__all__ = ["LayoutOptions", "analyze_layout", "find_blocks", "group_rows", "order_blocks", "page_gutters"]
 
 
 @dataclass(frozen=True)
@@ -36,12 +43,16 @@ class LayoutOptions:
     into lines read across (:func:`~odia_ocr.pages.tables.join_table_rows`,
     steered by ``tables``); False reads every narrow column as a column of
     its own.
+    ``insets``: keep lines set across a column gutter (an inset's captions)
+    apart from the column text beside them and read them after the columns;
+    False joins and orders them as any other line.
     """
 
     word_gap: float = 0.3
     gutter_rows: float = 8.0
     block_gap: float = 0.6
     table_rows: bool = True
+    insets: bool = True
     tables: TableOptions = field(default_factory=TableOptions)
 
 
@@ -98,6 +109,89 @@ class _Coverage:
         return float(max(passed.max(), interrupted.max())) * s
 
 
+def page_gutters(boxes: Sequence[Box], gutter_rows: float = 8.0, min_share: float = 0.6) -> list[int]:
+    """x positions (pixels) of the page's column gutters, found from line boxes of ordinary height.
+
+    An x is in a gutter when it is white in at least ``min_share`` of the rows
+    that hold text on both sides of it, and in at least ``gutter_rows`` line
+    heights of them: a gutter interrupted by an inset or a heading still
+    qualifies, the rivers of justified spacing do not. One x, the middle of
+    each run of such x's, stands for each gutter.
+    """
+    if len(boxes) < 2:
+        return []
+    usual = float(np.median([b[3] - b[1] for b in boxes]))
+    cover = _Coverage([b for b in boxes if b[3] - b[1] <= 2 * usual] or list(boxes))
+    m, scale = cover.map, cover.scale
+    left = np.maximum.accumulate(m, axis=1)
+    right = np.maximum.accumulate(m[:, ::-1], axis=1)[:, ::-1]
+    both = np.zeros_like(m)
+    both[:, 1:-1] = left[:, :-2] & right[:, 2:]
+    white = (both & ~m).sum(axis=0)
+    share = white / np.maximum(both.sum(axis=0), 1)
+    ok = (share >= min_share) & (white * scale >= gutter_rows * usual)
+    xs: list[int] = []
+    x = 0
+    while x < len(ok):
+        if ok[x]:
+            end = x
+            while end + 1 < len(ok) and ok[end + 1]:
+                end += 1
+            rows = np.flatnonzero(both[:, x] & ~m[:, x])
+            if _columns_beside(m, rows, x, end, 2 * usual / scale, 3 * usual / scale):
+                xs.append(int((x + end + 1) * scale // 2))
+            x = end + 1
+        else:
+            x += 1
+    return xs
+
+
+def _columns_beside(m: np.ndarray, rows: np.ndarray, x0: int, x1: int, max_gap: float, wide: float) -> bool:
+    """Whether the text on each side of the white run ``x0..x1`` (map cells) is column text, not a table's.
+
+    Text runs are followed away from the gap across word gaps (white shorter
+    than ``max_gap``, two line heights: justified spacing); in the median row
+    they must reach ``wide`` cells (three line heights) on both sides. The
+    channels of a table of contents have narrow number or page-number columns
+    beside them and fail; a gutter between two columns of prose passes.
+    """
+    reach: list[float] = []
+    for r in rows:
+        left = _run_length(m[r, :x0][::-1], max_gap)
+        right = _run_length(m[r, x1 + 1 :], max_gap)
+        reach.append(min(left, right))
+    return bool(reach) and float(np.median(reach)) >= wide
+
+
+def _run_length(row: np.ndarray, max_gap: float) -> int:
+    """Cells from the start of ``row`` to the end of its first text run, gaps shorter than ``max_gap`` bridged."""
+    inked = np.flatnonzero(row)
+    if inked.size == 0:
+        return 0
+    gaps = np.diff(inked) > max_gap
+    end = inked[np.argmax(gaps)] if gaps.any() else inked[-1]
+    return int(end - inked[0] + 1)
+
+
+def _straddles(box: Sequence[int], gutters: Sequence[int], reach: float) -> bool:
+    """Whether ``box`` reaches across one of the page's gutters, by more than ``reach`` pixels on each side.
+
+    The reach (a line height) keeps a box the detector drew a little wide, over
+    the edge of a column, from counting as set across the gutter.
+    """
+    return any(box[0] < x - reach and box[2] > x + reach for x in gutters)
+
+
+def _flanked(box: Box, others: Sequence[Box]) -> bool:
+    """Whether some of ``others`` lie wholly left of ``box`` and some wholly right of it, in its rows.
+
+    Any shared row counts: an inset's caption keeps its own baseline, out of
+    step with the column lines beside it.
+    """
+    beside = [o for o in others if _v_overlap(box, o) > 0]
+    return any(o[2] <= box[0] for o in beside) and any(o[0] >= box[2] for o in beside)
+
+
 def _first_inked(cols: np.ndarray) -> np.ndarray:
     """Per column, the index of the first True row, or the number of rows when there is none."""
     if cols.shape[0] == 0:
@@ -105,14 +199,22 @@ def _first_inked(cols: np.ndarray) -> np.ndarray:
     return np.where(cols.any(axis=0), cols.argmax(axis=0), cols.shape[0])
 
 
-def _join_round(segs: list[Box], opts: LayoutOptions) -> list[Box]:
-    """One pass of row grouping: every segment is joined to its right neighbour unless a gutter lies between."""
+def _join_round(segs: list[Box], opts: LayoutOptions, gutters: Sequence[int] = ()) -> list[Box]:
+    """One pass of row grouping: every segment is joined to its right neighbour unless a gutter lies between.
+
+    Nor is a segment that straddles one of the page's ``gutters`` with text
+    beside it on both sides (an inset's caption between the columns) joined
+    across more than a word gap to one that does not (column text). A title
+    across the columns has nothing beside it and joins as before.
+    """
     # Only boxes of ordinary line height block a channel: a box the detector drew over two
     # lines (or a big heading) must not hide the gutter from every row around it.
     usual = float(np.median([b[3] - b[1] for b in segs]))
     cover = _Coverage([b for b in segs if b[3] - b[1] <= 2 * usual] or segs)
     order = sorted(range(len(segs)), key=lambda i: segs[i][0])
     parent = list(range(len(segs)))
+    across = {i for i, b in enumerate(segs) if _straddles(b, gutters, usual)}
+    flanked = {i for i in across if _flanked(segs[i], [b for j, b in enumerate(segs) if j not in across])}
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -140,7 +242,11 @@ def _join_round(segs: list[Box], opts: LayoutOptions) -> list[Box]:
             continue
         b = segs[best]
         h = (ha + b[3] - b[1]) / 2
-        if best_gap <= opts.word_gap * h or cover.channel(a, b) < opts.gutter_rows * h:
+        if best_gap <= opts.word_gap * h:  # a word gap: a title set across the gutter in pieces stays whole
+            parent[find(i)] = find(best)
+        elif (i in flanked and best not in across) or (best in flanked and i not in across):
+            continue
+        elif cover.channel(a, b) < opts.gutter_rows * h:
             parent[find(i)] = find(best)
     groups: dict[int, list[int]] = {}
     for i in range(len(segs)):
@@ -148,7 +254,9 @@ def _join_round(segs: list[Box], opts: LayoutOptions) -> list[Box]:
     return [union_box(segs[k] for k in g) for g in groups.values()]
 
 
-def group_rows(segments: Sequence[Box], options: LayoutOptions | None = None) -> list[Box]:
+def group_rows(
+    segments: Sequence[Box], options: LayoutOptions | None = None, gutters: Sequence[int] | None = None
+) -> list[Box]:
     """Join segments that lie side by side on one row into line boxes, but never across a column gutter.
 
     A segment's neighbour is the nearest segment to its right that overlaps it
@@ -158,15 +266,19 @@ def group_rows(segments: Sequence[Box], options: LayoutOptions | None = None) ->
     a whole column, while the rivers that wide justified spacing leaves
     between word segments run through a few lines only. Rows are joined in
     rounds, because joined rows block rivers that seemed long before.
+    ``gutters`` (default: :func:`page_gutters` of the segments) keeps inset
+    lines apart from column text.
     """
     opts = options or LayoutOptions()
     segs: list[Box] = [
         (int(s[0]), int(s[1]), int(s[2]), int(s[3])) for s in segments if s[2] > s[0] and s[3] > s[1]
     ]
+    if gutters is None:
+        gutters = page_gutters(segs, opts.gutter_rows)
     for _ in range(4):
         if len(segs) < 2:
             break
-        joined = _join_round(segs, opts)
+        joined = _join_round(segs, opts, gutters)
         if len(joined) == len(segs):
             break
         segs = joined
@@ -290,10 +402,35 @@ def _drop_specks(lines: list[Box]) -> list[Box]:
 def analyze_layout(segments: Sequence[Box], options: LayoutOptions | None = None) -> list[list[Box]]:
     """Line boxes grouped into blocks, both in reading order: the whole layout step."""
     opts = options or LayoutOptions()
-    lines = group_rows(segments, opts)
+    boxes = [(int(s[0]), int(s[1]), int(s[2]), int(s[3])) for s in segments if s[2] > s[0] and s[3] > s[1]]
+    gutters = page_gutters(boxes, opts.gutter_rows) if opts.insets else []
+    lines = group_rows(boxes, opts, gutters)
     if opts.table_rows:
         lines = join_table_rows(lines, opts.tables)
     lines = _drop_specks(lines)
     blocks = find_blocks(lines, options)
     block_boxes = [union_box(lines[i] for i in b) for b in blocks]
-    return [[lines[i] for i in blocks[k]] for k in order_blocks(block_boxes)]
+    insets = _insets([[lines[i] for i in b] for b in blocks], block_boxes, gutters)
+    main = [k for k in range(len(blocks)) if k not in insets]
+    order = [main[k] for k in order_blocks([block_boxes[k] for k in main])]
+    order += sorted(insets, key=lambda k: (block_boxes[k][1], block_boxes[k][0]))
+    return [[lines[i] for i in blocks[k]] for k in order]
+
+
+def _insets(blocks: Sequence[Sequence[Box]], boxes: Sequence[Box], gutters: Sequence[int]) -> set[int]:
+    """Blocks set across a gutter with lines of other blocks beside them on both sides, in the same rows: insets.
+
+    A title or heading across the columns has no text beside it, so it stays
+    in the reading order and still separates the column runs above and below it.
+    """
+    out: set[int] = set()
+    if not gutters:
+        return out
+    usual = float(np.median([ln[3] - ln[1] for block in blocks for ln in block]))
+    for k, b in enumerate(boxes):
+        if not _straddles(b, gutters, usual):
+            continue
+        beside = [ln for j, block in enumerate(blocks) if j != k for ln in block if _v_overlap(b, ln) > 0]
+        if any(ln[2] <= b[0] for ln in beside) and any(ln[0] >= b[2] for ln in beside):
+            out.add(k)
+    return out

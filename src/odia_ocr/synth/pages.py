@@ -1,4 +1,4 @@
-"""Synthetic printed pages with known line boxes: columns, headers, titles, pictures, rules, contents pages.
+"""Synthetic printed pages with known line boxes: columns, headers, titles, pictures, rules, insets, contents pages.
 
 ``PageSynthesizer.sample(key)`` is a pure function of its key, like the line
 synthesizer, so a benchmark page set can be rebuilt bit for bit. Every text
@@ -136,7 +136,10 @@ class PageSynthesizer:
     ``table_share`` is the share of pages that hold a table of contents
     (numbered titles with page numbers, in one or two halves) instead of
     prose; at 0 no random number is drawn for it, so prose pages stay the
-    same bit for bit.
+    same bit for bit. ``inset_share`` is the share of two-column prose pages
+    with an inset set across the gutter, as newspapers set a story's picture
+    between two short captions: both columns narrow around it, and it is
+    read after them. At 0 it, too, draws no random number.
     """
 
     def __init__(
@@ -148,6 +151,7 @@ class PageSynthesizer:
         scale: tuple[float, float] = (0.8, 1.3),
         column_weights: tuple[float, float, float] = (0.55, 0.35, 0.1),
         table_share: float = 0.0,
+        inset_share: float = 0.0,
     ) -> None:
         if not fonts:
             raise ValueError("no fonts to render with")
@@ -158,6 +162,7 @@ class PageSynthesizer:
         self.scale = scale
         self.column_weights = np.asarray(column_weights, np.float64) / sum(column_weights)
         self.table_share = float(table_share)
+        self.inset_share = float(inset_share)
         self.renderer = LineRenderer()
         self._coverage = {f.path: font_coverage(f.path) for f in self.fonts}
 
@@ -220,13 +225,19 @@ class PageSynthesizer:
             col_w = (right - left - gutter * (columns - 1)) / columns
             picture_col = int(rng.integers(columns)) if rng.random() < 0.3 else -1
             rule_between = rng.random() < 0.3
+            inset = None
+            if self.inset_share > 0 and columns == 2 and rng.random() < self.inset_share:
+                inset, inset_margin = self._inset_box(rng, style, left + col_w + gutter / 2, right - left, top, bottom)
+                picture_col, rule_between = -1, False
             for c in range(columns):
                 x0 = left + c * (col_w + gutter)
                 if c and rule_between:
                     gx = int(x0 - gutter / 2)
                     canvas.draw.rectangle((gx, top, gx + int(rng.integers(0, 2)), bottom), fill=255)
-                self._column(canvas, rng, font, style, x0, x0 + col_w, top, bottom, c == picture_col)
-            meta.update(columns=columns, justified=style.justify, pitch=round(style.pitch, 1))
+                self._column(canvas, rng, font, style, x0, x0 + col_w, top, bottom, c == picture_col, inset)
+            if inset is not None:
+                self._inset(canvas, rng, font, style, inset, inset_margin)
+            meta.update(columns=columns, justified=style.justify, pitch=round(style.pitch, 1), inset=inset is not None)
 
         if level is None:
             strength, level_name = float(rng.choice([0.0, rng.uniform(0, 0.5), rng.uniform(0.3, 1.0)])), "random"
@@ -300,10 +311,14 @@ class PageSynthesizer:
     def _column(
         self, canvas: _Canvas, rng: np.random.Generator, spec: FontSpec, style: _Style,
         left: float, right: float, top: float, bottom: float, picture: bool,
+        avoid: tuple[float, float, float, float] | None = None,
     ) -> None:
-        """Fill one column with paragraphs, and a picture with a caption when asked."""
+        """Fill one column with paragraphs, and a picture with a caption when asked; rows narrow around ``avoid``."""
         font = self.renderer.font(spec, style.size)
         ascent = max(font.getmetrics()[0], style.size)
+        if avoid is not None:
+            self._column_around(canvas, rng, spec, font, style, left, right, top, bottom, avoid)
+            return
         picture_at = top + (bottom - top) * float(rng.uniform(0, 0.6)) if picture else None
         y = top
         while True:
@@ -322,6 +337,71 @@ class PageSynthesizer:
                 canvas.line(row, x, y + ascent, font, "body", width)
                 y += pitch * (1 + float(rng.uniform(-style.jitter, style.jitter)))
             y += style.paragraph_gap
+
+    def _column_around(
+        self, canvas: _Canvas, rng: np.random.Generator, spec: FontSpec, font: ImageFont.FreeTypeFont, style: _Style,
+        left: float, right: float, top: float, bottom: float, avoid: tuple[float, float, float, float],
+    ) -> None:
+        """Fill a column whose rows beside ``avoid`` end before it (left column) or start after it (right one)."""
+        ascent = max(font.getmetrics()[0], style.size)
+        descent = max(font.getmetrics()[1], 0.35 * style.size)
+        on_left = (left + right) / 2 < (avoid[0] + avoid[2]) / 2
+        y = top
+        while True:
+            words = self._words(rng, spec, int(rng.integers(80, 600)))
+            pitch = style.pitch * float(rng.uniform(0.95, 1.08))
+            first = True
+            while words:
+                if y + ascent + style.size * 0.5 > bottom:
+                    return
+                x0, x1 = left, right
+                if y + ascent + descent > avoid[1] and y < avoid[3]:
+                    x0, x1 = (left, min(right, avoid[0])) if on_left else (max(left, avoid[2]), right)
+                indent = style.indent if first else 0.0
+                fitted = _break_lines(words, font, x1 - x0, indent)
+                if not fitted:
+                    return
+                row = fitted[0]
+                words = words[_consumed(words, row):]
+                x = x0 + indent
+                canvas.line(row, x, y + ascent, font, "body", x1 - x if style.justify and words else 0)
+                y += pitch * (1 + float(rng.uniform(-style.jitter, style.jitter)))
+                first = False
+            y += style.paragraph_gap
+
+    def _inset_box(
+        self, rng: np.random.Generator, style: _Style, centre: float, text_width: float, top: float, bottom: float,
+    ) -> tuple[tuple[float, float, float, float], float]:
+        """Where an inset goes: centred on the gutter, a third of the text width, in the upper middle of the page.
+
+        Returns the box, which includes the white margin that the columns keep
+        from the inset's content (0.8 to 1.5 em, as a compositor leaves it), and that margin.
+        """
+        w = text_width * float(rng.uniform(0.26, 0.38))
+        h = style.pitch * float(rng.uniform(6, 11))
+        y0 = top + (bottom - top - h) * float(rng.uniform(0.15, 0.6))
+        margin = style.size * float(rng.uniform(0.8, 1.5))
+        return (centre - w / 2 - margin, y0 - margin, centre + w / 2 + margin, y0 + h + margin), margin
+
+    def _inset(
+        self, canvas: _Canvas, rng: np.random.Generator, spec: FontSpec, style: _Style,
+        box: tuple[float, float, float, float], margin: float,
+    ) -> None:
+        """A caption, a picture and maybe a second caption inside ``box`` (less its margin), maybe framed."""
+        left, top, right, bottom = box[0] + margin, box[1] + margin, box[2] - margin, box[3] - margin
+        if rng.random() < 0.5:
+            margin = style.size * 0.5
+            canvas.draw.rectangle((int(left), int(top), int(right), int(bottom)), outline=255,
+                                  width=int(rng.integers(1, 3)))
+            left, top, right, bottom = left + margin, top + margin, right - margin, bottom - margin
+        size = int(style.size * rng.uniform(0.9, 1.2))
+        y = self._single_line(canvas, rng, spec, size, left, right, top, "inset")
+        second = rng.random() < 0.6
+        reserve = size * 1.6 if second else 0.0
+        start = y + style.size * 0.4
+        y = self._picture(canvas, rng, spec, style, left, right, start, bottom - reserve, caption=False)
+        if second and y > start:  # under the picture, when there was room for one
+            self._single_line(canvas, rng, spec, size, left, right, y - style.pitch + style.size * 0.2, "inset")
 
     def _contents(
         self, canvas: _Canvas, rng: np.random.Generator, spec: FontSpec, style: _Style,
@@ -370,11 +450,14 @@ class PageSynthesizer:
 
     def _picture(
         self, canvas: _Canvas, rng: np.random.Generator, spec: FontSpec, style: _Style,
-        left: float, right: float, top: float, bottom: float,
+        left: float, right: float, top: float, bottom: float, caption: bool = True,
     ) -> float:
-        """A grey photo-like box (smooth shading plus shapes) and maybe a caption; returns the y below."""
+        """A grey photo-like box (smooth shading plus shapes) and maybe a caption; returns the y below.
+
+        With ``caption`` False (an inset's picture) it fills the height it is given and never draws a caption.
+        """
         w = int(right - left)
-        h = int(min(w * rng.uniform(0.4, 0.8), (bottom - top) * 0.6))
+        h = int(min(w * rng.uniform(0.4, 0.8), (bottom - top) * 0.6)) if caption else int(bottom - top)
         if h < style.size * 2:
             return top
         coarse = rng.uniform(0, 1, (4, 4)).astype(np.float32)
@@ -387,7 +470,7 @@ class PageSynthesizer:
             draw.ellipse((x0, y0, x1, y1), fill=int(rng.integers(0, 256)))
         canvas.image.paste(photo, (int(left), int(top)))
         y = top + h + style.size * 0.5
-        if rng.random() < 0.6:
+        if caption and rng.random() < 0.6:
             size = int(style.size * rng.uniform(0.7, 0.9))
             y = self._single_line(canvas, rng, spec, size, left, right, y, "caption")
         return y + style.pitch
@@ -401,6 +484,20 @@ def _fit(words: list[str], font: ImageFont.FreeTypeFont, width: float) -> list[s
             break
         out.append(w)
     return out
+
+
+def _consumed(words: list[str], row: list[str]) -> int:
+    """How many of ``words`` a row taken greedily from their start used up, words dropped as too wide included.
+
+    A dropped word cannot equal a word of the row: both were measured against the same width.
+    """
+    matched = 0
+    for k, w in enumerate(words):
+        if w == row[matched]:
+            matched += 1
+            if matched == len(row):
+                return k + 1
+    return len(words)
 
 
 def _break_lines(words: list[str], font: ImageFont.FreeTypeFont, width: float, indent: float) -> list[list[str]]:
