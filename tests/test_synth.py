@@ -180,3 +180,16 @@ def test_word_spacing_variation_is_recorded(fonts) -> None:
     assert all(s is not None and 0.5 <= s <= 1.8 for s in spacings)
     assert "word_spacing" not in LineSynthesizer(fonts[:2], sampler).sample([11, 0]).meta
 
+
+
+def test_synth_cli_pages_with_contents_and_insets(tmp_path: Path, tiny_corpus: Path, capsys) -> None:
+    from odia_ocr.cli.main import main
+
+    base = ["synth", "--kind", "pages", "--count", "1", "--corpus", str(tiny_corpus), "--only-family",
+            "noto-sans-oriya-2.000", "--level", "clean"]
+    assert main([*base, "--out", str(tmp_path / "c"), "--contents", "1"]) == 0
+    row = json.loads((tmp_path / "c" / "manifest.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert row["meta"]["table"] is True
+    assert main([*base, "--out", str(tmp_path / "x"), "--insets", "1.5"]) == 2
+    err = capsys.readouterr().err
+    assert "--insets 1.5: must be a share in [0, 1]" in err and len(err.strip().splitlines()) == 1

@@ -30,6 +30,11 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--letterpress", type=float, default=0.0, metavar="P",
                         help="share of lines printed as by letterpress: misaligned sorts, ragged, broken and uneven "
                         "ink, show-through (lines only; default 0)")
+    parser.add_argument("--contents", type=float, default=0.0, metavar="P",
+                        help="pages: share of tables of contents (numbered titles with page numbers) (default 0)")
+    parser.add_argument("--insets", type=float, default=0.0, metavar="P",
+                        help="pages: share of two-column pages with an inset (captions, a picture) across the gutter "
+                             "(default 0)")
     parser.add_argument("--min-chars", type=positive_int, default=8)
     parser.add_argument("--max-chars", type=positive_int, default=48)
     parser.add_argument("--sizes", default="18,40", help="font size range in pixels, MIN,MAX (default 18,40)")
@@ -47,8 +52,9 @@ def run(args: argparse.Namespace) -> int:
 
     if not args.corpus:
         raise CliError("give at least one --corpus text file")
-    if not 0.0 <= args.letterpress <= 1.0:
-        raise CliError(f"--letterpress {args.letterpress}: must be a share in [0, 1]")
+    for name in ("letterpress", "contents", "insets"):
+        if not 0.0 <= getattr(args, name) <= 1.0:
+            raise CliError(f"--{name} {getattr(args, name)}: must be a share in [0, 1]")
     for f in args.corpus + args.wordlist:
         if not Path(f).is_file():
             raise CliError(f"{f}: file not found")
@@ -73,7 +79,8 @@ def run(args: argparse.Namespace) -> int:
     if args.kind == "pages":
         from odia_ocr.synth.pages import write_pages  # rendered by the page module
 
-        written = write_pages(fonts, sentences, out, args.count, seed=args.seed, level=args.level, source=args.source)
+        written = write_pages(fonts, sentences, out, args.count, seed=args.seed, level=args.level, source=args.source,
+                              table_share=args.contents, inset_share=args.insets)
     else:
         from odia_ocr.synth.writer import LineJob, write_lines
 

@@ -556,17 +556,22 @@ def write_pages(
     source: str = "synth-pages",
     split: str = "train",
     words: Sequence[str] = (),
+    table_share: float = 0.0,
+    inset_share: float = 0.0,
 ) -> int:
     """Render ``count`` pages (page ``i`` from key ``(seed, i)``) into a fresh standard-format dataset.
 
     ``level`` is a named degradation level, or "random"/None for strengths
-    drawn per page. Returns the number of pages written.
+    drawn per page. ``table_share`` and ``inset_share`` are the
+    :class:`PageSynthesizer` options (contents pages; insets across the gutter
+    of two-column pages). Returns the number of pages written.
     """
     out = Path(out_dir)
     manifest = out / "manifest.jsonl"
     if manifest.exists():
         manifest.unlink()
-    synth = PageSynthesizer(fonts, TextSampler(list(sentences), list(words)))
+    synth = PageSynthesizer(fonts, TextSampler(list(sentences), list(words)), table_share=table_share,
+                            inset_share=inset_share)
     fixed = None if level in (None, "random") else level
     pages = ((f"page-{seed}-{i:05d}", synth.sample((seed, i), level=fixed)) for i in range(count))
     return write_page_dataset(out, pages, split, source)
