@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Train configs/crnn-xl-gpu.toml on a lent GPU machine and leave its results in $OUT.
+# Train a config (CONFIG, default configs/crnn-xl-gpu.toml) on a lent GPU machine and leave its results in $OUT.
 #
 # The machine has PyTorch but none of this repository's data, so the call carries `.gpu/` (ignored by git):
 #   .gpu/whl/       Pillow (with raqm) and RapidFuzz wheels for the machine's Python 3.12
@@ -8,7 +8,9 @@
 #   .gpu/sysfonts/  the Debian Odia fonts that discover_fonts() adds (copied to the same paths there)
 #   .gpu/init-xl-fp16.safetensors  the widened starting weights (scripts/widen_model.py, scripts/cast_model.py)
 # Results: $OUT/{best,last}-fp16.safetensors (16 MiB per file comes back), log.jsonl, config.json, train.out.
-# INIT=another model file starts from it instead (a second stage).
+# INIT=another model file starts from it instead (a second stage); CONFIG=another training config; arguments are
+# --set overrides (e.g. max_seconds=400 seed=22). The whole call must fit the lease: about 40 s to start the machine,
+# 20 s of setup, max_seconds of training, 15 s to validate and pack.
 # Locally (a CPU dry run): SKIP_WHEELS=1 PY=.venv/bin/python OUT=/tmp/o scripts/gpu_train.sh max_seconds=20 num_workers=2
 set -euo pipefail
 PY=${PY:-python3}
@@ -28,7 +30,7 @@ command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total --f
 sets=()
 for kv in "$@"; do sets+=(--set "$kv"); done
 set +e
-timeout -s TERM "${TRAIN_TIMEOUT:-540}" "$PY" -m odia_ocr train --config configs/crnn-xl-gpu.toml \
+timeout -s TERM "${TRAIN_TIMEOUT:-540}" "$PY" -m odia_ocr train --config "${CONFIG:-configs/crnn-xl-gpu.toml}" \
   --init "${INIT:-.gpu/init-xl-fp16.safetensors}" --out "$RUN" --no-progress "${sets[@]}" 2>&1 | tee "$OUT/train.out"
 rc=$?
 set -e
