@@ -109,6 +109,17 @@ class _Coverage:
         return float(max(passed.max(), interrupted.max())) * s
 
 
+def _ordinary_coverage(boxes: Sequence[Box], usual: float) -> _Coverage:
+    """Coverage of the boxes of ordinary line height: a box the detector drew over two lines (or a big
+    heading) must not hide a gutter from every row around it."""
+    return _Coverage([b for b in boxes if b[3] - b[1] <= 2 * usual] or list(boxes))
+
+
+def _int_boxes(segments: Sequence[Box]) -> list[Box]:
+    """Detector boxes as integer tuples, empty ones dropped."""
+    return [(int(s[0]), int(s[1]), int(s[2]), int(s[3])) for s in segments if s[2] > s[0] and s[3] > s[1]]
+
+
 def page_gutters(boxes: Sequence[Box], gutter_rows: float = 8.0, min_share: float = 0.6) -> list[int]:
     """x positions (pixels) of the page's column gutters, found from line boxes of ordinary height.
 
@@ -121,7 +132,7 @@ def page_gutters(boxes: Sequence[Box], gutter_rows: float = 8.0, min_share: floa
     if len(boxes) < 2:
         return []
     usual = float(np.median([b[3] - b[1] for b in boxes]))
-    cover = _Coverage([b for b in boxes if b[3] - b[1] <= 2 * usual] or list(boxes))
+    cover = _ordinary_coverage(boxes, usual)
     m, scale = cover.map, cover.scale
     left = np.maximum.accumulate(m, axis=1)
     right = np.maximum.accumulate(m[:, ::-1], axis=1)[:, ::-1]
@@ -207,14 +218,14 @@ def _join_round(segs: list[Box], opts: LayoutOptions, gutters: Sequence[int] = (
     across more than a word gap to one that does not (column text). A title
     across the columns has nothing beside it and joins as before.
     """
-    # Only boxes of ordinary line height block a channel: a box the detector drew over two
-    # lines (or a big heading) must not hide the gutter from every row around it.
+    # Only boxes of ordinary line height block a channel.
     usual = float(np.median([b[3] - b[1] for b in segs]))
-    cover = _Coverage([b for b in segs if b[3] - b[1] <= 2 * usual] or segs)
+    cover = _ordinary_coverage(segs, usual)
     order = sorted(range(len(segs)), key=lambda i: segs[i][0])
     parent = list(range(len(segs)))
     across = {i for i, b in enumerate(segs) if _straddles(b, gutters, usual)}
-    flanked = {i for i in across if _flanked(segs[i], [b for j, b in enumerate(segs) if j not in across])}
+    within = [b for j, b in enumerate(segs) if j not in across]
+    flanked = {i for i in across if _flanked(segs[i], within)}
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -270,9 +281,7 @@ def group_rows(
     lines apart from column text.
     """
     opts = options or LayoutOptions()
-    segs: list[Box] = [
-        (int(s[0]), int(s[1]), int(s[2]), int(s[3])) for s in segments if s[2] > s[0] and s[3] > s[1]
-    ]
+    segs = _int_boxes(segments)
     if gutters is None:
         gutters = page_gutters(segs, opts.gutter_rows)
     for _ in range(4):
@@ -402,7 +411,7 @@ def _drop_specks(lines: list[Box]) -> list[Box]:
 def analyze_layout(segments: Sequence[Box], options: LayoutOptions | None = None) -> list[list[Box]]:
     """Line boxes grouped into blocks, both in reading order: the whole layout step."""
     opts = options or LayoutOptions()
-    boxes = [(int(s[0]), int(s[1]), int(s[2]), int(s[3])) for s in segments if s[2] > s[0] and s[3] > s[1]]
+    boxes = _int_boxes(segments)
     gutters = page_gutters(boxes, opts.gutter_rows) if opts.insets else []
     lines = group_rows(boxes, opts, gutters)
     if opts.table_rows:
@@ -428,9 +437,7 @@ def _insets(blocks: Sequence[Sequence[Box]], boxes: Sequence[Box], gutters: Sequ
         return out
     usual = float(np.median([ln[3] - ln[1] for block in blocks for ln in block]))
     for k, b in enumerate(boxes):
-        if not _straddles(b, gutters, usual):
-            continue
-        beside = [ln for j, block in enumerate(blocks) if j != k for ln in block if _v_overlap(b, ln) > 0]
-        if any(ln[2] <= b[0] for ln in beside) and any(ln[0] >= b[2] for ln in beside):
+        others = [ln for j, block in enumerate(blocks) if j != k for ln in block]
+        if _straddles(b, gutters, usual) and _flanked(b, others):
             out.add(k)
     return out
