@@ -58,6 +58,15 @@ def test_page_with_text_is_not_blank(page) -> None:
     assert not is_blank(page.image)
 
 
+def test_faint_noisy_page_is_not_blank(page) -> None:
+    """Grey ink on grey paper, 30% darker than it, with noise: a faded page, not an empty one."""
+    rng = np.random.default_rng(1)
+    faint = 140 + (page.image.astype(np.float32) / 255) * 60 + rng.normal(0, 10, page.image.shape)
+    faint = np.clip(faint, 0, 255).astype(np.uint8)
+    assert not is_blank(faint)
+    assert not prepare_page(faint).blank
+
+
 def test_scanner_border_is_removed(page) -> None:
     img = page.image.copy()
     img[:, :40] = 0  # a black band down the left edge

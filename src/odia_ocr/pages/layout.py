@@ -149,7 +149,9 @@ def page_gutters(boxes: Sequence[Box], gutter_rows: float = 8.0, min_share: floa
             while end + 1 < len(ok) and ok[end + 1]:
                 end += 1
             rows = np.flatnonzero(both[:, x] & ~m[:, x])
-            if _columns_beside(m, rows, x, end, 2 * usual / scale, 3 * usual / scale):
+            mid = (x + end) // 2
+            crossed = int((both[:, mid] & m[:, mid]).sum())
+            if _columns_beside(m, rows, crossed, x, end, 2 * usual / scale, 3 * usual / scale):
                 xs.append(int((x + end + 1) * scale // 2))
             x = end + 1
         else:
@@ -157,21 +159,34 @@ def page_gutters(boxes: Sequence[Box], gutter_rows: float = 8.0, min_share: floa
     return xs
 
 
-def _columns_beside(m: np.ndarray, rows: np.ndarray, x0: int, x1: int, max_gap: float, wide: float) -> bool:
+def _columns_beside(
+    m: np.ndarray, rows: np.ndarray, crossed: int, x0: int, x1: int, max_gap: float, wide: float, min_close: float = 0.4
+) -> bool:
     """Whether the text on each side of the white run ``x0..x1`` (map cells) is column text, not a table's.
 
-    Text runs are followed away from the gap across word gaps (white shorter
-    than ``max_gap``, two line heights: justified spacing); in the median row
-    they must reach ``wide`` cells (three line heights) on both sides. The
-    channels of a table of contents have narrow number or page-number columns
-    beside them and fail; a gutter between two columns of prose passes.
+    Only rows where text comes within ``max_gap`` (two line heights) of the
+    run on both sides count ("close" rows). There must be at least ``wide``
+    of them (three line heights), and they must be at least ``min_close`` of
+    the close rows and the ``crossed`` rows, where text runs through the
+    run's middle (an inset's captions cross a true gutter in a few rows).
+    The white beside an inset, between a column's edge and the
+    picture, has the far column a picture's width away in most rows, and
+    text crossing it above and below the inset; so has a river of wide
+    justified spacing that happens to line up beside a picture. In the close
+    rows, text runs are followed away from the gap across word gaps (white
+    shorter than ``max_gap``: justified spacing); in the median row they
+    must reach ``wide`` cells on both sides. The channels of a table of
+    contents have narrow number or page-number columns beside them and
+    fail; a gutter between two columns of prose passes.
     """
     reach: list[float] = []
     for r in rows:
-        left = _run_length(m[r, :x0][::-1], max_gap)
-        right = _run_length(m[r, x1 + 1 :], max_gap)
-        reach.append(min(left, right))
-    return bool(reach) and float(np.median(reach)) >= wide
+        left, right = m[r, :x0][::-1], m[r, x1 + 1 :]
+        if _first_inked(left[:, None])[0] > max_gap or _first_inked(right[:, None])[0] > max_gap:
+            continue
+        reach.append(min(_run_length(left, max_gap), _run_length(right, max_gap)))
+    close = len(reach)
+    return close >= wide and close >= min_close * (close + crossed) and float(np.median(reach)) >= wide
 
 
 def _run_length(row: np.ndarray, max_gap: float) -> int:
@@ -196,10 +211,13 @@ def _straddles(box: Sequence[int], gutters: Sequence[int], reach: float) -> bool
 def _flanked(box: Box, others: Sequence[Box]) -> bool:
     """Whether some of ``others`` lie wholly left of ``box`` and some wholly right of it, in its rows.
 
-    Any shared row counts: an inset's caption keeps its own baseline, out of
-    step with the column lines beside it.
+    Any shared row counts, and the rows half a line above and below it: an
+    inset's caption keeps its own baseline, out of step with the column lines
+    beside it, and the caption over a picture may sit just above the first
+    line that one column narrows to.
     """
-    beside = [o for o in others if _v_overlap(box, o) > 0]
+    reach = (box[3] - box[1]) // 2
+    beside = [o for o in others if min(box[3] + reach, o[3]) > max(box[1] - reach, o[1])]
     return any(o[2] <= box[0] for o in beside) and any(o[0] >= box[2] for o in beside)
 
 
@@ -216,7 +234,10 @@ def _join_round(segs: list[Box], opts: LayoutOptions, gutters: Sequence[int] = (
     Nor is a segment that straddles one of the page's ``gutters`` with text
     beside it on both sides (an inset's caption between the columns) joined
     across more than a word gap to one that does not (column text). A title
-    across the columns has nothing beside it and joins as before.
+    across the columns has nothing beside it and joins as before. On a page
+    with such an inset, the inset also cuts the channel of the gutter itself,
+    which may leave too few rows of it around a pair of lines in large type:
+    there, no gap that holds one of the page's gutters is joined.
     """
     # Only boxes of ordinary line height block a channel.
     usual = float(np.median([b[3] - b[1] for b in segs]))
@@ -257,6 +278,8 @@ def _join_round(segs: list[Box], opts: LayoutOptions, gutters: Sequence[int] = (
             parent[find(i)] = find(best)
         elif (i in flanked and best not in across) or (best in flanked and i not in across):
             continue
+        elif flanked and any(a[2] < x < b[0] for x in gutters):
+            continue  # an inset cuts the gutter's channel: the page's gutter decides
         elif cover.channel(a, b) < opts.gutter_rows * h:
             parent[find(i)] = find(best)
     groups: dict[int, list[int]] = {}
@@ -379,9 +402,11 @@ def order_blocks(boxes: Sequence[Box]) -> list[int]:
         for j, v in enumerate(boxes):
             if i == j:
                 continue
-            if _h_overlap(u, v) > 0:
+            if _h_overlap(u, v) > 0 and not _side_by_side(u, v):
                 before[i, j] = (u[1] + u[3]) < (v[1] + v[3])
-            elif u[2] <= v[0] and not any(_separates(w, u, v) for k, w in enumerate(boxes) if k not in (i, j)):
+            elif u[0] + u[2] < v[0] + v[2] and not any(
+                _separates(w, u, v) for k, w in enumerate(boxes) if k not in (i, j)
+            ):
                 before[i, j] = True
     done: list[int] = []
     left = set(range(n))
@@ -391,6 +416,17 @@ def order_blocks(boxes: Sequence[Box]) -> list[int]:
         done.append(pick)
         left.remove(pick)
     return done
+
+
+def _side_by_side(u: Box, v: Box, slack: float = 0.1) -> bool:
+    """Whether two blocks in the same rows stand side by side though their x ranges overlap by a sliver.
+
+    A line the detector drew a little long reaches into the gutter; up to
+    ``slack`` of the narrower block's width, such an overlap does not put one
+    column above the other. Blocks in different rows (a page number under a
+    column) keep the strict test.
+    """
+    return _v_overlap(u, v) > 0 and _h_overlap(u, v) <= slack * min(u[2] - u[0], v[2] - v[0])
 
 
 def _separates(w: Box, u: Box, v: Box) -> bool:
