@@ -34,6 +34,7 @@ from odia_ocr.pages.detect import create_detector
 from odia_ocr.pages.layout import LayoutOptions, analyze_layout
 from odia_ocr.pages.preprocess import prepare_page
 from odia_ocr.pages.reader import PageReader, ReadOptions
+from odia_ocr.pages.split import split_at_gutters
 from pages_data import SHARED, build_page_set, load_page_set
 
 
@@ -57,7 +58,7 @@ def measure(records: list[dict[str, Any]], reader: PageReader, baseline: Tessera
         times.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         grey = prepare_page(np.asarray(image), reader.options.preprocess).grey
-        analyze_layout(reader.detector.detect(grey), reader.options.layout)
+        analyze_layout(split_at_gutters(grey, reader.detector.detect(grey)), reader.options.layout)
         layout_times.append(time.perf_counter() - t0)
         c = score_pair(r["text"], page.text, page_mode=True)
         ours += c

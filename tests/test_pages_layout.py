@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from odia_ocr.pages.boxes import union_box
 from odia_ocr.pages.layout import (
     LayoutOptions,
     analyze_layout,
@@ -228,3 +229,60 @@ def test_insets_off_reads_an_inset_caption_into_the_columns_as_before() -> None:
     lines = [b for block in analyze_layout(segs, LayoutOptions(insets=False)) for b in block]
     assert any(b[0] < 440 and b[2] > 760 for b in lines)  # a caption row joined across both columns
     assert not set(captions) & set(lines)
+
+
+def tall_inset_page(caption_above: bool = False):
+    """Two columns of 16 rows narrowing around a tall picture across the gutter in rows 2-13, with a caption
+    under it (row 13) and, if asked, one just above the first narrowed row (touching it, in no row of its own
+    shared with column text). Returns the segments and the captions."""
+    segs = [(100, 20, 1100, 60)]
+    for r in range(16):
+        y = 100 + r * 50
+        for x0, x1 in ((100, 400), (800, 1100)) if 2 <= r <= 13 else ((100, 560), (640, 1100)):
+            segs.append((x0, y, x1, y + 30))
+    captions = [(440, 100 + 13 * 50 + 8, 760, 100 + 13 * 50 + 38)]
+    if caption_above:
+        captions.insert(0, (440, 100 + 2 * 50 - 30, 760, 100 + 2 * 50))
+    return segs + captions, captions
+
+
+def test_the_white_beside_a_tall_inset_is_not_a_gutter() -> None:
+    """A two-line caption in the middle of the inset crosses the gutter but not the white between the left
+    column's edge and the picture, which is white in most rows with text on both sides: a gutter by share,
+    but the text right of it is a picture's width away in all rows but the caption's."""
+    segs, captions = tall_inset_page()
+    segs = [b for b in segs if b not in captions] + [(500, 100 + r * 50, 700, 130 + r * 50) for r in (7, 8)]
+    (x,) = page_gutters(segs)
+    assert 560 < x < 640
+
+
+def test_a_caption_just_above_the_narrowed_columns_is_an_inset_too() -> None:
+    segs, captions = tall_inset_page(caption_above=True)
+    lines = [b for block in analyze_layout(segs) for b in block]
+    assert lines[-2:] == captions  # both captions after the columns, top one first
+    xs = [b[0] for b in lines[1:-2]]
+    assert xs[:16] == [100] * 16 and all(x >= 640 for x in xs[16:])
+
+
+def test_columns_overlapping_by_a_sliver_are_side_by_side() -> None:
+    """The right column starts a little higher, and one line of the left column was drawn 6 px into it."""
+    left = [(100, 120 + r * 50, 560, 150 + r * 50) for r in range(10)]
+    left[4] = (100, 320, 646, 350)
+    right = [(640, 100 + r * 50, 1100, 130 + r * 50) for r in range(10)]
+    assert order_blocks([union_box(left), union_box(right)]) == [0, 1]
+    # blocks in different rows keep the strict test: a page number under the right column's edge comes last
+    assert order_blocks([union_box(left), union_box(right), (630, 700, 660, 720)]) == [0, 1, 2]
+
+
+def test_on_a_short_page_with_an_inset_the_page_gutter_keeps_columns_apart() -> None:
+    """Large type: ten rows only, an inset in rows 4-6 with captions in rows 4 and 6. Around the top rows the
+    gutter's own channel is cut short by the title and the captions, but the page's gutter is clear."""
+    segs = [(100, 20, 1100, 60)]
+    for r in range(10):
+        y = 100 + r * 50
+        for x0, x1 in ((100, 440), (760, 1100)) if 4 <= r <= 6 else ((100, 560), (640, 1100)):
+            segs.append((x0, y, x1, y + 30))
+    segs += [(480, 300, 720, 330), (480, 400, 720, 430)]
+    lines = [b for block in analyze_layout(segs) for b in block]
+    assert all(b[2] <= 560 or b[0] >= 640 or b[1] in (300, 400) or b[1] == 20 for b in lines)
+    assert [b[0] for b in lines[1:11]] == [100] * 10  # the left column first, top to bottom

@@ -121,13 +121,20 @@ def _int_boxes(segments: Sequence[Box]) -> list[Box]:
 
 
 def page_gutters(boxes: Sequence[Box], gutter_rows: float = 8.0, min_share: float = 0.6) -> list[int]:
-    """x positions (pixels) of the page's column gutters, found from line boxes of ordinary height.
+    """x positions (pixels) of the page's column gutters: the middle of each of :func:`page_gutter_spans`."""
+    return [(a + b) // 2 for a, b in page_gutter_spans(boxes, gutter_rows, min_share)]
+
+
+def page_gutter_spans(
+    boxes: Sequence[Box], gutter_rows: float = 8.0, min_share: float = 0.6
+) -> list[tuple[int, int]]:
+    """x ranges (pixels) of the page's column gutters, found from line boxes of ordinary height.
 
     An x is in a gutter when it is white in at least ``min_share`` of the rows
     that hold text on both sides of it, and in at least ``gutter_rows`` line
     heights of them: a gutter interrupted by an inset or a heading still
-    qualifies, the rivers of justified spacing do not. One x, the middle of
-    each run of such x's, stands for each gutter.
+    qualifies, the rivers of justified spacing do not. Each run of such x's
+    is one gutter.
     """
     if len(boxes) < 2:
         return []
@@ -141,7 +148,7 @@ def page_gutters(boxes: Sequence[Box], gutter_rows: float = 8.0, min_share: floa
     white = (both & ~m).sum(axis=0)
     share = white / np.maximum(both.sum(axis=0), 1)
     ok = (share >= min_share) & (white * scale >= gutter_rows * usual)
-    xs: list[int] = []
+    xs: list[tuple[int, int]] = []
     x = 0
     while x < len(ok):
         if ok[x]:
@@ -152,7 +159,7 @@ def page_gutters(boxes: Sequence[Box], gutter_rows: float = 8.0, min_share: floa
             mid = (x + end) // 2
             crossed = int((both[:, mid] & m[:, mid]).sum())
             if _columns_beside(m, rows, crossed, x, end, 2 * usual / scale, 3 * usual / scale):
-                xs.append(int((x + end + 1) * scale // 2))
+                xs.append((x * scale, (end + 1) * scale))
             x = end + 1
         else:
             x += 1

@@ -25,6 +25,7 @@ from odia_ocr.pages.layout import LayoutOptions, analyze_layout, find_blocks, or
 from odia_ocr.pages.preprocess import PreprocessOptions, apply_corrections, prepare_page, rotate_quarter
 from odia_ocr.pages.results import Block, Document, Line, Page
 from odia_ocr.pages.sources import SourcePage, iter_pages
+from odia_ocr.pages.split import split_at_gutters
 from odia_ocr.pages.words import estimate_words
 from odia_ocr.text import canonicalize
 
@@ -170,7 +171,7 @@ class PageReader:
         if prepared.blank:
             return Page(index, w, h, dpi=dpi, skipped="blank page (no ink found)"), array
         grey, rotation = prepared.grey, prepared.rotation
-        segments = self.detector.detect(grey)
+        segments = self._segments(grey)
         layout = analyze_layout(segments, opts.layout)
         if not layout:
             page = Page(index, grey.shape[1], grey.shape[0], rotation=rotation, skew=prepared.skew, dpi=dpi,
@@ -185,7 +186,7 @@ class PageReader:
             rotation = (rotation - turn) % 360
             prepared = prepare_page(rotate_quarter(array, -rotation), replace(opts.preprocess, orientation=False))
             grey = prepared.grey
-            segments = self.detector.detect(grey)
+            segments = self._segments(grey)
             layout = analyze_layout(segments, opts.layout)
             cells = self._recognize(grey, layout, segments)
         blocks, k = [], 0
@@ -207,6 +208,10 @@ class PageReader:
         elif not any(_has_odia(ln.text) for b in blocks for ln in b.lines):
             page.notes.append("no Odia text recognized")
         return page, apply_corrections(array, rotation, prepared.skew)
+
+    def _segments(self, grey: np.ndarray) -> list[Box]:
+        """The detector's line segments, cut where one runs across a column gutter (:mod:`~odia_ocr.pages.split`)."""
+        return split_at_gutters(grey, self.detector.detect(grey))
 
     def _recognize(
         self, grey: np.ndarray, layout: list[list[Box]], segments: Sequence[Box] = ()
@@ -258,7 +263,7 @@ class PageReader:
         scores = dict(zip((0, 180), self._confidence_both_ways(grey, layout, segments), strict=True))
         if quarter:
             side = rotate_quarter(grey, 90)
-            side_segments = self.detector.detect(side)
+            side_segments = self._segments(side)
             side_layout = analyze_layout(side_segments, self.options.layout)
             if side_layout:
                 scores.update(zip((90, 270), self._confidence_both_ways(side, side_layout, side_segments),
