@@ -38,6 +38,7 @@ from odia_ocr.pages.preprocess import (
     rotate,
     rotate_quarter,
 )
+from odia_ocr.pages.split import split_at_gutters
 from pages_data import build_page_set, load_page_set
 
 
@@ -105,7 +106,8 @@ def run(args: argparse.Namespace) -> dict:
                 found = tesseract_lines(r["image"])
             else:
                 page = prepare_page(image, prep)
-                found = [ln for block in analyze_layout(detector.detect(page.grey)) for ln in block]
+                segments = split_at_gutters(page.grey, detector.detect(page.grey))  # as the page reader does
+                found = [ln for block in analyze_layout(segments) for ln in block]
             times.append(time.perf_counter() - t0)
             s = score_detection([t["box"] for t in r["lines"]], found)
             total += s

@@ -29,6 +29,7 @@ from odia_ocr.pages.detect import create_detector
 from odia_ocr.pages.layout import analyze_layout
 from odia_ocr.pages.preprocess import prepare_page
 from odia_ocr.pages.reader import PageReader, ReadOptions
+from odia_ocr.pages.split import split_at_gutters
 from odia_ocr.synth.corpus import TextSampler, load_corpus_lines
 from odia_ocr.synth.fonts import DEFAULT_HELDOUT_FAMILIES, discover_fonts
 from odia_ocr.synth.pages import PageSynthesizer, SynthPage
@@ -84,7 +85,7 @@ def main() -> None:
         t1 = time.perf_counter()
         boxes = detector.detect(grey)
         t2 = time.perf_counter()
-        analyze_layout(boxes)
+        analyze_layout(split_at_gutters(grey, boxes))  # layout as the reader does it
         t3 = time.perf_counter()
         stages["preprocess"].append(t1 - t0)
         stages["detect"].append(t2 - t1)
