@@ -286,3 +286,4 @@ def test_on_a_short_page_with_an_inset_the_page_gutter_keeps_columns_apart() -> 
     lines = [b for block in analyze_layout(segs) for b in block]
     assert all(b[2] <= 560 or b[0] >= 640 or b[1] in (300, 400) or b[1] == 20 for b in lines)
     assert [b[0] for b in lines[1:11]] == [100] * 10  # the left column first, top to bottom
+

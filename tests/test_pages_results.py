@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from odia_ocr.pages.boxes import box_iou, match_boxes, score_detection, union_box
+from odia_ocr.pages.boxes import box_iou, margin_beside, match_boxes, score_detection, union_box
 from odia_ocr.pages.export.jsondoc import export_json, load_json
 from odia_ocr.pages.results import FORMAT_VERSION, Block, Document, Line, Page
 from odia_ocr.pages.words import estimate_words, visible_length
@@ -71,3 +71,12 @@ def test_box_helpers() -> None:
     s = score_detection(truth, found)
     assert (s.matched, s.found, s.truth) == (2, 3, 2)
     assert s.recall == 1.0 and abs(s.precision - 2 / 3) < 1e-9
+
+
+def test_margin_beside_is_the_narrower_white_to_text_in_the_same_rows() -> None:
+    caption = (480, 300, 720, 330)
+    columns = [(100, 290, 440, 320), (760, 310, 1100, 340), (100, 100, 1100, 130)]  # the last is in other rows
+    assert margin_beside(caption, [*columns, caption]) == 40.0  # itself does not count
+    assert margin_beside(caption, columns[:1]) == 0.0  # nothing on its right
+    word = (270, 460, 420, 490)
+    assert margin_beside(word, [(100, 460, 250, 490), (440, 465, 760, 495)]) == 20.0

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Box", "DetectionScore", "box_iou", "match_boxes", "score_detection", "union_box"]
+__all__ = ["Box", "DetectionScore", "box_iou", "margin_beside", "match_boxes", "score_detection", "union_box"]
 
 Box = tuple[int, int, int, int]
 
@@ -23,6 +23,22 @@ def union_box(boxes: Iterable[Sequence[float]]) -> Box:
         int(min(b[0] for b in bs)), int(min(b[1] for b in bs)),
         int(max(b[2] for b in bs)), int(max(b[3] for b in bs)),
     )
+
+
+def margin_beside(box: Sequence[int], others: Iterable[Sequence[int]]) -> float:
+    """The white between ``box`` and the nearest of ``others`` left and right of it in its rows (the narrower
+    of the two), or 0 when one side has none.
+
+    Any shared row counts: an inset's caption keeps its own baseline, out of
+    step with the column lines beside it. A caption set between two columns
+    has a margin of a line height or more on both sides; a word of a line, or
+    a box the detector drew over the ends of two lines, has text a word gap
+    away on one side or nothing.
+    """
+    beside = [o for o in others if tuple(o) != tuple(box) and min(box[3], o[3]) > max(box[1], o[1])]
+    left = [box[0] - o[2] for o in beside if o[2] <= box[0]]
+    right = [o[0] - box[2] for o in beside if o[0] >= box[2]]
+    return float(min(min(left), min(right))) if left and right else 0.0
 
 
 def box_iou(a: Sequence[float], b: Sequence[float]) -> float:

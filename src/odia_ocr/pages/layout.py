@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from odia_ocr.pages.boxes import Box, union_box
+from odia_ocr.pages.boxes import Box, margin_beside, union_box
 from odia_ocr.pages.tables import TableOptions, join_table_rows
 
 __all__ = ["LayoutOptions", "analyze_layout", "find_blocks", "group_rows", "order_blocks", "page_gutters"]
@@ -254,6 +254,9 @@ def _join_round(segs: list[Box], opts: LayoutOptions, gutters: Sequence[int] = (
     across = {i for i, b in enumerate(segs) if _straddles(b, gutters, usual)}
     within = [b for j, b in enumerate(segs) if j not in across]
     flanked = {i for i in across if _flanked(segs[i], within)}
+    # an inset's caption stands a line height or more off the column text beside it; a word of a line
+    # that happens to straddle a river taken for a gutter has its neighbours a word gap away
+    insets = any(margin_beside(segs[i], within) > usual for i in flanked)
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -285,7 +288,7 @@ def _join_round(segs: list[Box], opts: LayoutOptions, gutters: Sequence[int] = (
             parent[find(i)] = find(best)
         elif (i in flanked and best not in across) or (best in flanked and i not in across):
             continue
-        elif flanked and any(a[2] < x < b[0] for x in gutters):
+        elif insets and any(a[2] < x < b[0] for x in gutters):
             continue  # an inset cuts the gutter's channel: the page's gutter decides
         elif cover.channel(a, b) < opts.gutter_rows * h:
             parent[find(i)] = find(best)

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from odia_ocr.pages.boxes import Box
+from odia_ocr.pages.boxes import Box, margin_beside
 from odia_ocr.pages.layout import page_gutter_spans
 
 __all__ = ["split_at_gutters"]
@@ -38,7 +38,8 @@ def split_at_gutters(grey: np.ndarray, segments: Sequence[Box], min_gap: float =
     paper. A box of body-text height is cut at a gutter when, noise filtered
     out, a run of columns without ink reaches to within a quarter line height
     of the gutter's middle, is at least half as wide as the gutter and wider
-    than ``min_gap`` line heights and than the box's margin (:func:`_margin`),
+    than ``min_gap`` line heights and than the box's margin
+    (:func:`~odia_ocr.pages.boxes.margin_beside`),
     and a line just above or below it stops at the gutter rather than
     running across it: the lines of a paragraph set across the whole page
     run across too, and their word gaps are narrower than a gutter. The
@@ -55,7 +56,7 @@ def split_at_gutters(grey: np.ndarray, segments: Sequence[Box], min_gap: float =
         out: list[Box] = []
         for box in boxes:
             cuts = [g for g in spans if _in_columns(box, (g[0] + g[1]) // 2, boxes, usual)]
-            out += _cut(grey, box, cuts, usual, max(min_gap * usual, _margin(box, boxes)))
+            out += _cut(grey, box, cuts, usual, max(min_gap * usual, margin_beside(box, boxes)))
         if len(out) == len(boxes):
             break
         boxes = out
@@ -75,23 +76,6 @@ def _in_columns(box: Box, x: int, boxes: Sequence[Box], usual: float) -> bool:
         if (above or below) and near and not b[0] < x < b[2]:
             return True
     return False
-
-
-def _margin(box: Box, boxes: Sequence[Box]) -> float:
-    """The white between ``box`` and the nearest boxes left and right of it in its rows (the narrower of
-    the two), or 0 when one side has none.
-
-    An inset's caption between two columns narrowed around it has both, a
-    margin wider than its own word gaps; a box the detector drew over the
-    ends of two column lines has the gutter inside it, wider than the word
-    gaps to the rest of those lines beside it.
-    """
-    x0, y0, x1, y1 = box
-    # any shared row counts: a caption keeps its own baseline, out of step with the column lines
-    beside = [b for b in boxes if b != box and min(y1, b[3]) > max(y0, b[1])]
-    left = [x0 - b[2] for b in beside if b[2] <= x0]
-    right = [b[0] - x1 for b in beside if b[0] >= x1]
-    return float(min(min(left), min(right))) if left and right else 0.0
 
 
 def _cut(grey: np.ndarray, box: Box, spans: Sequence[tuple[int, int]], usual: float, min_white: float) -> list[Box]:
