@@ -26,7 +26,15 @@ import numpy as np
 from odia_ocr.pages.boxes import Box, margin_beside, union_box
 from odia_ocr.pages.tables import TableOptions, join_table_rows
 
-__all__ = ["LayoutOptions", "analyze_layout", "find_blocks", "group_rows", "order_blocks", "page_gutters"]
+__all__ = [
+    "LayoutOptions",
+    "analyze_layout",
+    "find_blocks",
+    "group_rows",
+    "order_blocks",
+    "page_gutter_spans",
+    "page_gutters",
+]
 
 
 @dataclass(frozen=True)
@@ -242,9 +250,10 @@ def _join_round(segs: list[Box], opts: LayoutOptions, gutters: Sequence[int] = (
     beside it on both sides (an inset's caption between the columns) joined
     across more than a word gap to one that does not (column text). A title
     across the columns has nothing beside it and joins as before. On a page
-    with such an inset, the inset also cuts the channel of the gutter itself,
-    which may leave too few rows of it around a pair of lines in large type:
-    there, no gap that holds one of the page's gutters is joined.
+    with such an inset (a caption clear of the text beside it by more than a
+    line height), the inset also cuts the channel of the gutter itself, which
+    may leave too few rows of it around a pair of lines in large type: there,
+    no gap that holds one of the page's gutters is joined.
     """
     # Only boxes of ordinary line height block a channel.
     usual = float(np.median([b[3] - b[1] for b in segs]))
