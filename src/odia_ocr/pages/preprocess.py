@@ -202,11 +202,20 @@ def _profile_score(mask: np.ndarray, strips: int = 1) -> float:
     each vertical strip are scored apart and summed, so that columns whose
     lines do not line up across the page do not blur each other.
     """
-    total = 0.0
-    for part in np.array_split(mask, strips, axis=1):
-        rows = part.sum(axis=1, dtype=np.float64)
-        mean = rows.mean()
-        total += float(rows.var() / (mean * mean)) if mean > 0 else 0.0
+    counts = np.stack([part.sum(axis=1, dtype=np.float64) for part in np.array_split(mask, strips, axis=1)])
+    return _strip_score(counts, mask.shape[0])
+
+
+def _strip_score(counts: np.ndarray, height: int, by_ink: bool = False) -> float:
+    """Sum over strips of the variance of their row counts (strips × rows) scaled by the squared mean, both
+    taken over ``height`` rows (as an image of that height gives them; further rows are empty); with
+    ``by_ink`` each strip weighted by its share of the ink."""
+    total, ink = 0.0, float(counts.sum())
+    for rows in counts:
+        n = float(rows.sum())
+        mean = n / height
+        if mean > 0:
+            total += float((rows * rows).sum() / height - mean * mean) / (mean * mean) * (n / ink if by_ink else 1.0)
     return total
 
 
@@ -246,7 +255,7 @@ def estimate_skew(grey: np.ndarray, max_angle: float = 10.0) -> float:
         t = np.deg2rad(angle)
         y = np.floor(-np.sin(t) * xc + np.cos(t) * yc + rows / 2).astype(np.int64)
         counts = np.bincount(strip * rows + y, minlength=4 * rows).reshape(4, rows).astype(np.float64)
-        return _profile_score_of_rows(counts, h)
+        return _strip_score(counts, h, by_ink=True)
 
     def best_of(angles: np.ndarray) -> float:
         scores = np.array([score(float(a)) for a in angles])
@@ -257,17 +266,6 @@ def estimate_skew(grey: np.ndarray, max_angle: float = 10.0) -> float:
     if abs(coarse) >= max_angle:
         return 0.0
     return -best_of(np.round(np.arange(coarse - 0.5, coarse + 0.5 + 1e-9, 0.05), 3))
-
-
-def _profile_score_of_rows(counts: np.ndarray, height: int) -> float:
-    """:func:`_profile_score` from per-strip row counts (strips × rows), each strip's mean taken over
-    ``height`` rows, as an image of that height would give it."""
-    total, ink = 0.0, float(counts.sum())
-    for rows in counts:
-        mean = rows.sum() / height
-        if mean > 0:
-            total += float((rows * rows).sum() / height - mean * mean) / (mean * mean) * float(rows.sum()) / ink
-    return total
 
 
 def estimate_orientation(grey: np.ndarray) -> int:
