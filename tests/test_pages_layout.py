@@ -82,6 +82,13 @@ def test_empty_and_single_inputs() -> None:
     assert analyze_layout([(5, 5, 50, 20)]) == [[(5, 5, 50, 20)]]
 
 
+def test_specks_a_few_pixels_apart_do_not_crash_the_gutter_test() -> None:
+    """A detector on a turned noisy page can box single-pixel specks; two such boxes 2 px apart once made the
+    white-channel test reduce an empty array (a ValueError from reading a whole page)."""
+    lines = group_rows([(456, 914, 457, 915), (459, 914, 460, 915), (100, 100, 560, 130)])
+    assert sorted(lines) == [(100, 100, 560, 130), (456, 914, 460, 915)]  # no gap between them: one row
+
+
 def test_box_inside_a_line_box_is_part_of_that_line() -> None:
     """The detector sometimes boxes a mark twice (a danda at the line end): it must not become a line."""
     segs = [(100, 100 + 50 * r, 560, 130 + 50 * r) for r in range(4)] + [(550, 152, 556, 178)]

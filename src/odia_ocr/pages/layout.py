@@ -100,6 +100,8 @@ class _Coverage:
         """
         s, m = self.scale, self.map
         lo, hi = a[2] // s + 1, max(a[2] // s + 2, b[0] // s)
+        if -(-b[2] // s) <= lo:  # b ends in a's last cell (specks a few pixels apart): no gap to test
+            return 0.0
         cols = m[:, lo:hi]
         text_rows = m[:, a[0] // s : -(-b[2] // s)].any(axis=1)
         top, bottom = min(a[1], b[1]) // s, -(-max(a[3], b[3]) // s)
