@@ -19,6 +19,13 @@ class CliError(Exception):
     """A failure of the whole command; printed as one line, exit status 2."""
 
 
+#: --engine help shared by read, eval and serve: the names users choose between, and what each is for.
+ENGINE_HELP = (
+    "recognizer engine: default (the bundled crnn-xl model with beam search, the Odia LM and word list), "
+    "compact (the smaller bundled model, greedy: fastest), tesseract, tesseract-script, vlm, openai"
+)
+
+
 def report_problem(message: str) -> None:
     """Print a one-line problem with one input (the batch goes on and counts it)."""
     print(f"odia-ocr: {message}", file=sys.stderr)

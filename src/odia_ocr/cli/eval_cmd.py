@@ -6,6 +6,7 @@ import argparse
 from itertools import islice
 
 from odia_ocr.cli.common import (
+    ENGINE_HELP,
     CliError,
     add_builtin_model_options,
     builtin_model_options,
@@ -25,7 +26,7 @@ def _keys(value: str) -> list[str]:
 
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", default="default",
-                        help="engine: default (the bundled compact model), tesseract, tesseract-script, ...")
+                        help=ENGINE_HELP)
     parser.add_argument("--data", required=True, metavar="PATH",
                         help="dataset: a standard-format folder (manifest.jsonl), or what `odia-ocr data` accepts")
     parser.add_argument("--model", metavar="PATH", help="model for the engine (default: the engine's own)")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from odia_ocr.cli.common import (
+    ENGINE_HELP,
     CliError,
     add_builtin_model_options,
     builtin_model_options,
@@ -29,7 +30,7 @@ __all__ = ["register"]
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE",
                         help="images (PNG, JPEG, TIFF, WebP) or PDFs; '-' reads a list of paths from stdin")
-    parser.add_argument("--engine", default="default", help="recognizer engine (default: the bundled compact model)")
+    parser.add_argument("--engine", default="default", help=ENGINE_HELP)
     parser.add_argument("--model", help="model file for the engine (default: the bundled model)")
     parser.add_argument("--format", choices=list(FORMATS), default="txt",
                         help="txt (default), json (document/page/block/line/word with boxes), hocr, alto, or pdf "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from odia_ocr.cli.common import CliError, add_builtin_model_options, builtin_model_options
+from odia_ocr.cli.common import ENGINE_HELP, CliError, add_builtin_model_options, builtin_model_options
 
 __all__ = ["register"]
 
@@ -17,7 +17,7 @@ __all__ = ["register"]
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine)")
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    parser.add_argument("--engine", default="default", help="recognizer engine (default: the bundled compact model)")
+    parser.add_argument("--engine", default="default", help=ENGINE_HELP)
     parser.add_argument("--model", help="model file for the engine (default: the bundled model)")
     add_builtin_model_options(parser)
     parser.add_argument("--detector", default="rapidocr", help="page line detector: rapidocr (default) or classical")
