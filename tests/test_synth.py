@@ -182,6 +182,33 @@ def test_word_spacing_variation_is_recorded(fonts) -> None:
 
 
 
+def test_figure_spacing_widens_only_the_gaps_inside_numbers(fonts) -> None:
+    """Tabular figures: digits of a number set apart; words, spaces and lone digits keep their places."""
+    r = LineRenderer()
+    font = _font(fonts, "noto-sans-oriya")
+    words = "ଓଡ଼ିଆ ଭାଷା ୫"
+    assert np.array_equal(r.render(words, font, 32), r.render(words, font, 32, figure_spacing=0.25))
+    plain, spaced = r.render("ସନ ୧୯୪୩", font, 32), r.render("ସନ ୧୯୪୩", font, 32, figure_spacing=0.25)
+    assert spaced.shape[1] - plain.shape[1] == pytest.approx(3 * 0.25 * 32, abs=3)  # three gaps inside ୧୯୪୩
+    left = r.render("ସନ", font, 32)
+    # the word before the number is drawn exactly as without figure spacing
+    assert np.array_equal(spaced[:, : left.shape[1] - 8], plain[:, : left.shape[1] - 8])
+
+
+def test_figure_spacing_is_drawn_only_for_lines_with_a_number(fonts) -> None:
+    with_number = TextSampler(["ସନ ୧୯୪୩ ରେ"], [], p_sentence=1.0)
+    without = TextSampler(["ଓଡ଼ିଆ ଭାଷା ଓ ସାହିତ୍ୟ ୫"], [], p_sentence=1.0)
+    spacings = [LineSynthesizer(fonts[:2], with_number, p_figure_spacing=1.0).sample([12, i]).meta.get(
+        "figure_spacing") for i in range(4)]
+    assert all(s is not None and 0.05 <= s <= 0.25 for s in spacings)
+    assert all("figure_spacing" not in LineSynthesizer(fonts[:2], without, p_figure_spacing=1.0).sample([12, i]).meta
+               for i in range(4))
+    # off (the default): the same line as a synthesizer without the option, pixel for pixel
+    a = LineSynthesizer(fonts[:2], with_number).sample([12, 0])
+    b = LineSynthesizer(fonts[:2], with_number, p_figure_spacing=0.0).sample([12, 0])
+    assert np.array_equal(a.image, b.image) and "figure_spacing" not in a.meta
+
+
 def test_synth_cli_pages_with_contents_and_insets(tmp_path: Path, tiny_corpus: Path, capsys) -> None:
     from odia_ocr.cli.main import main
 

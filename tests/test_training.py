@@ -145,6 +145,8 @@ def test_overrides_parse_and_reject_unknown_keys() -> None:
         apply_overrides(TrainConfig(), ["strength_weights=[1,2]"])
     with pytest.raises(ValueError, match="p_word_spacing must be a probability"):
         apply_overrides(TrainConfig(), ["p_word_spacing=1.5"])
+    with pytest.raises(ValueError, match="p_figure_spacing must be a probability"):
+        apply_overrides(TrainConfig(), ["p_figure_spacing=1.5"])
 
 
 def test_atomic_write_keeps_old_file_on_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

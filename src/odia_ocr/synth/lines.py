@@ -6,6 +6,7 @@ resume at any sample index and a benchmark set can be rebuilt bit for bit.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -20,8 +21,8 @@ from odia_ocr.synth.render import LineRenderer
 from odia_ocr.synth.spacing import perturb_spaces
 from odia_ocr.synth.style import sample_style, vary_style
 
-__all__ = ["STRENGTH_BANDS", "WORD_SPACING_RANGE", "LineSynthesizer", "SynthLine", "check_strength_weights", "ink_crop",
-           "legible"]
+__all__ = ["FIGURE_SPACING_RANGE", "STRENGTH_BANDS", "WORD_SPACING_RANGE", "LineSynthesizer", "SynthLine",
+           "check_strength_weights", "ink_crop", "legible"]
 
 
 def ink_crop(mask: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -67,6 +68,14 @@ class SynthLine:
 #: Scale of word spaces drawn for lines with word-spacing variation: from tight setting to loose justification.
 WORD_SPACING_RANGE = (0.5, 1.8)
 
+#: Extra space between the digits of a number, in ems, for lines with figure spacing. Fonts with tabular figures
+#: set a narrow digit in a wide digit's advance: utkal's digits stand 0.1-0.27 em apart, Noto Sans's 0.02-0.09 em,
+#: so gaps inside numbers can be as wide as another font's word space.
+FIGURE_SPACING_RANGE = (0.05, 0.25)
+
+#: Two digits in a row (Odia or ASCII): a number whose digits figure spacing can set apart.
+_NUMBER = re.compile(r"[0-9\u0b66-\u0b6f]{2}")
+
 #: Training strength bands (clean, light, up to strong, past strong); one is drawn per line, then a strength in it.
 STRENGTH_BANDS: tuple[tuple[float, float], ...] = ((0.0, 0.0), (0.0, 0.5), (0.3, 1.0), (0.7, 1.3))
 
@@ -93,6 +102,7 @@ class LineSynthesizer:
         strength_weights: Sequence[float] | None = None,
         p_word_spacing: float = 0.0,
         p_letterpress: float = 0.0,
+        p_figure_spacing: float = 0.0,
     ) -> None:
         if not fonts:
             raise ValueError("no fonts to render with")
@@ -107,6 +117,7 @@ class LineSynthesizer:
         self.p_space_jitter = p_space_jitter  # share of sampled texts with words split or joined (synth/spacing.py)
         self.p_word_spacing = p_word_spacing  # share of lines whose word spaces are narrowed or widened
         self.p_letterpress = p_letterpress  # share of lines printed as by letterpress (synth/letterpress.py)
+        self.p_figure_spacing = p_figure_spacing  # share of lines with a number whose digits are set apart
         # Relative frequency of each training strength band (STRENGTH_BANDS); None: all equal.
         self.strength_p = None
         if strength_weights is not None:
@@ -156,10 +167,16 @@ class LineSynthesizer:
         word_spacing = 1.0
         if self.p_word_spacing > 0 and rng.random() < self.p_word_spacing:
             word_spacing = float(rng.uniform(*WORD_SPACING_RANGE))
-        mask = self.renderer.render(text, font, size, spacing, word_spacing)
+        figure_spacing = 0.0
+        # Drawn only for lines with a number, and only when enabled, so other recipes render as before.
+        if self.p_figure_spacing > 0 and _NUMBER.search(text) and rng.random() < self.p_figure_spacing:
+            figure_spacing = float(rng.uniform(*FIGURE_SPACING_RANGE))
+        mask = self.renderer.render(text, font, size, spacing, word_spacing, figure_spacing)
         meta: dict[str, object] = {"letter_spacing": spacing}
         if word_spacing != 1.0:
             meta["word_spacing"] = word_spacing
+        if figure_spacing:
+            meta["figure_spacing"] = figure_spacing
         if self.style_jitter > 0:
             style = sample_style(rng, self.style_jitter)
             mask = vary_style(mask, style, rng)

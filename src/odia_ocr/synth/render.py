@@ -22,6 +22,13 @@ MIN_WORD_GAP_EM = 0.12
 
 _AXIS_NAMES = {"wght": b"Weight", "wdth": b"Width"}
 
+#: Runs of Odia or ASCII digits (kept as separators by ``re.split``).
+_DIGIT_RUN = re.compile(r"([0-9\u0b66-\u0b6f]+)")
+
+
+def _is_digit(part: str) -> bool:
+    return len(part) == 1 and _DIGIT_RUN.fullmatch(part) is not None
+
 
 def require_raqm() -> None:
     """Fail early with a clear message when Pillow lacks complex-script shaping."""
@@ -56,12 +63,16 @@ class LineRenderer:
         return f
 
     def render(self, text: str, spec: FontSpec, size: int, letter_spacing: float = 0.0,
-               word_spacing: float = 1.0) -> np.ndarray:
+               word_spacing: float = 1.0, figure_spacing: float = 0.0) -> np.ndarray:
         """Mask of ``text`` with a margin of ~¼ line height; letter_spacing is in ems.
 
         ``word_spacing`` scales the font's own word spaces: fonts differ widely
         in space width, and justified or tightly set text moves spaces further,
         so a model must read word breaks from gaps of many widths.
+
+        ``figure_spacing`` (ems) widens the gaps inside numbers only, as fonts
+        with tabular figures set them (a narrow "୧" keeps a wide digit's
+        advance): a model must not read a gap inside a number as a word break.
 
         The image height follows the font's ascent and descent (or the ink, when
         it reaches further), so lines of one font and size share a baseline and
@@ -72,19 +83,24 @@ class LineRenderer:
         if letter_spacing > 0:
             parts = aksharas(text, keep_spaces=True)
             gap = letter_spacing * size
-        elif word_spacing != 1.0:
+        elif word_spacing != 1.0 or figure_spacing > 0:
             parts, gap = [p for p in re.split(r"( +)", text) if p], 0.0
         else:
             parts, gap = [text], 0.0
+        if figure_spacing > 0:
+            parts = [q for p in parts for q in _DIGIT_RUN.split(p) if q]
+            parts = [d for p in parts for d in (list(p) if _DIGIT_RUN.fullmatch(p) else [p])]
         # Positions of each part along the baseline.
         xs, x = [], 0.0
-        for p in parts:
+        for i, p in enumerate(parts):
             xs.append(x)
             advance = font.getlength(p)
             if p.isspace() and word_spacing != 1.0:
                 # Never narrower than MIN_WORD_GAP_EM: below that no reader sees a word break.
                 advance = max(advance * word_spacing, MIN_WORD_GAP_EM * size * len(p))
             x += advance + gap
+            if figure_spacing > 0 and i + 1 < len(parts) and _is_digit(p) and _is_digit(parts[i + 1]):
+                x += figure_spacing * size
         left, top, right, bottom = 0, -ascent, int(np.ceil(x)), descent
         for p, px in zip(parts, xs, strict=True):
             if p.isspace():

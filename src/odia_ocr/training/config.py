@@ -39,6 +39,7 @@ class TrainConfig:
     strength_weights: list[float] = field(default_factory=list)
     p_word_spacing: float = 0.0  # share of lines rendered with word spaces scaled (synth.lines.WORD_SPACING_RANGE)
     p_letterpress: float = 0.0  # share of lines printed as by letterpress: misaligned sorts, ragged/broken ink
+    p_figure_spacing: float = 0.0  # share of lines holding a number whose digits are set apart (tabular figures)
     p_space_jitter: float = 0.0  # share of training texts with a word split or two words joined (spaces from pixels)
     # model
     input_height: int = 32
@@ -83,7 +84,7 @@ class TrainConfig:
             check_strength_weights(self.strength_weights)
         if self.max_seconds < 0:
             raise ValueError(f"max_seconds must be >= 0 (got {self.max_seconds})")
-        for name in ("p_ink_crop", "p_space_jitter", "p_word_spacing", "p_letterpress"):
+        for name in ("p_ink_crop", "p_space_jitter", "p_word_spacing", "p_letterpress", "p_figure_spacing"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be a probability in [0, 1] (got {getattr(self, name)})")
 

@@ -101,7 +101,7 @@ def build_synthesizers(cfg: TrainConfig) -> tuple[LineSynthesizer, LineSynthesiz
         train_fonts, TextSampler(train_lines, train_words), sizes, style_jitter=cfg.style_jitter,
         p_ink_crop=cfg.p_ink_crop, p_space_jitter=cfg.p_space_jitter,
         strength_weights=cfg.strength_weights or None, p_word_spacing=cfg.p_word_spacing,
-        p_letterpress=cfg.p_letterpress,
+        p_letterpress=cfg.p_letterpress, p_figure_spacing=cfg.p_figure_spacing,
     )
     val_syn = LineSynthesizer(train_fonts, TextSampler(val_lines or train_lines, words), sizes)  # type: ignore[arg-type]
     summary = {
@@ -121,6 +121,7 @@ def build_synthesizers(cfg: TrainConfig) -> tuple[LineSynthesizer, LineSynthesiz
         "strength_weights": list(cfg.strength_weights),
         "p_word_spacing": cfg.p_word_spacing,
         "p_letterpress": cfg.p_letterpress,
+        "p_figure_spacing": cfg.p_figure_spacing,
     }
     return train_syn, val_syn, summary
 
