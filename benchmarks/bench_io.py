@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -16,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["machine_info", "machine_line", "repo_root", "write_results"]
+__all__ = ["engine_spec", "folder_name", "machine_info", "machine_line", "repo_root", "write_results"]
 
 _FLAGS = ("avx2", "avx512f", "avx512_bf16", "avx512_vnni", "amx_tile")
 
@@ -81,3 +82,23 @@ def write_results(out_dir: str | Path, name: str, markdown: str, data: dict[str,
     md.write_text(markdown.rstrip() + "\n", encoding="utf-8")
     js.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
     return md, js
+
+
+def engine_spec(spec: str) -> tuple[str, dict[str, Any]]:
+    """``NAME`` or ``NAME@KEY=VALUE[@KEY=VALUE...]``: an engine with options (values parse as JSON when they can)."""
+    name, *pairs = spec.split("@")
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise SystemExit(f"--engines {spec!r}: expected NAME@KEY=VALUE")
+        try:
+            options[key] = json.loads(value)
+        except json.JSONDecodeError:
+            options[key] = value
+    return name, options
+
+
+def folder_name(spec: str) -> str:
+    """Where an engine spec's report goes: ``default@recheck_below=0.95`` → ``default_recheck_below_0.95``."""
+    return re.sub(r"[^\w.-]+", "_", spec)

@@ -10,15 +10,13 @@ confusions, predictions) go to ``OUT/synth-engines/<engine>/``.
 from __future__ import annotations
 
 import argparse
-import json
-import re
 import sys
 from collections.abc import Sequence
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from bench_io import machine_info, machine_line, write_results
+from bench_io import engine_spec, folder_name, machine_info, machine_line, write_results
 from odia_ocr.cli.common import report_problem
 from odia_ocr.data import open_dataset
 from odia_ocr.engines.registry import create_engine
@@ -37,26 +35,6 @@ def _models(pairs: Sequence[str]) -> dict[str, str]:
             raise SystemExit(f"--model {p!r}: expected ENGINE=PATH")
         out[name] = path
     return out
-
-
-def engine_spec(spec: str) -> tuple[str, dict[str, Any]]:
-    """``NAME`` or ``NAME@KEY=VALUE[@KEY=VALUE...]``: an engine with options (values parse as JSON when they can)."""
-    name, *pairs = spec.split("@")
-    options: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep:
-            raise SystemExit(f"--engines {spec!r}: expected NAME@KEY=VALUE")
-        try:
-            options[key] = json.loads(value)
-        except json.JSONDecodeError:
-            options[key] = value
-    return name, options
-
-
-def folder_name(spec: str) -> str:
-    """Where an engine spec's report goes: ``default@recheck_below=0.95`` → ``default_recheck_below_0.95``."""
-    return re.sub(r"[^\w.-]+", "_", spec)
 
 
 def measure(spec: str, options: dict[str, Any], data: Path, limit: int | None, out: Path) -> dict[str, Any] | None:

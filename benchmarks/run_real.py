@@ -24,7 +24,7 @@ import numpy as np
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
-from bench_io import machine_info, machine_line, repo_root, write_results
+from bench_io import engine_spec, folder_name, machine_info, machine_line, repo_root, write_results
 from odia_ocr.cli.common import report_problem
 from odia_ocr.data.images import load_image, to_array
 from odia_ocr.engines.registry import create_engine
@@ -96,9 +96,11 @@ class PagedEngine:
         return self.reader.read_image(image).text
 
 
-def _start(name: str, model: str | None = None) -> Any | None:
+def _start(spec: str, model: str | None = None) -> Any | None:
+    """The engine of ``spec`` (``NAME`` or ``NAME@KEY=VALUE...``, as in run_engines.py), reading whole pages."""
+    name, options = engine_spec(spec)
     try:
-        engine = create_engine(name, **({"model": model} if model else {}))
+        engine = create_engine(name, **({"model": model} if model else {}), **options)
     except Exception as err:  # any engine's start-up failure: report it and measure the others
         report_problem(f"engine {name}: cannot start ({str(err).splitlines()[0] if str(err) else type(err).__name__})")
         return None
@@ -121,7 +123,8 @@ def _page_table(title: str, note: str, samples: Sequence[PageSample], reports: d
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--root", type=Path, default=repo_root().parent / "shared" / "data" / "eval-real")
-    p.add_argument("--engines", default="tesseract,tesseract-script", help="comma-separated engine names")
+    p.add_argument("--engines", default="tesseract,tesseract-script",
+                   help="comma-separated engine names; NAME@KEY=VALUE adds an option: default@model=path/to.onnx")
     p.add_argument("--model", action="append", default=[], metavar="ENGINE=PATH", help="model file for an engine")
     p.add_argument("--out", type=Path, default=Path("bench-out"))
     args = p.parse_args(argv)
@@ -144,7 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{name}: reading {set_name} ({len(samples)} pages) ...", flush=True)
             run = evaluate(engine, samples, page_mode=True, on_problem=report_problem)
             report = build_report(run, group_by=[], worst=len(samples), info={"data": str(args.root / set_name)})
-            write_report(run, report, args.out / "real-engines" / set_name / name)
+            write_report(run, report, args.out / "real-engines" / set_name / folder_name(name))
             reports[set_name][name] = report
             preds[set_name][name] = {r.id: {"cer": r.counts.cer, "chars": r.counts.chars} for r in run.results}
         partial_scores[name] = {}
