@@ -126,6 +126,8 @@ def model_card(meta, bench: dict | None, history: str | None = None, name: str =
            if td.get("strength_weights") else "")
         + (f"; {td['p_letterpress']:.0%} of lines printed as by letterpress (misaligned sorts, ragged, broken and "
            "unevenly inked strokes, show-through)" if td.get("p_letterpress") else "")
+        + (f"; {td['p_figure_spacing']:.0%} of lines holding a number with its digits set 0.05-0.25 em apart "
+           "(tabular figures)" if td.get("p_figure_spacing") else "")
         + ".",
         "",
         "## Metrics",
