@@ -21,7 +21,7 @@ class CliError(Exception):
 
 #: --engine help shared by read, eval and serve: the names users choose between, and what each is for.
 ENGINE_HELP = (
-    "recognizer engine: default (the bundled crnn-xl model with beam search, the Odia LM and word list), "
+    "recognizer engine: default (the larger bundled model with beam search, the Odia LM and word list), "
     "compact (the smaller bundled model, greedy: fastest), tesseract, tesseract-script, vlm, openai"
 )
 

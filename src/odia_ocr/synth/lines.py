@@ -17,7 +17,7 @@ from odia_ocr.synth.corpus import TextSampler
 from odia_ocr.synth.degrade import LEVELS, degrade, sample_degradation
 from odia_ocr.synth.fonts import FontSpec, font_coverage
 from odia_ocr.synth.letterpress import apply_letterpress, sample_letterpress
-from odia_ocr.synth.render import LineRenderer
+from odia_ocr.synth.render import DIGIT_CLASS, LineRenderer
 from odia_ocr.synth.spacing import perturb_spaces
 from odia_ocr.synth.style import sample_style, vary_style
 
@@ -74,7 +74,7 @@ WORD_SPACING_RANGE = (0.5, 1.8)
 FIGURE_SPACING_RANGE = (0.05, 0.25)
 
 #: Two digits in a row (Odia or ASCII): a number whose digits figure spacing can set apart.
-_NUMBER = re.compile(r"[0-9\u0b66-\u0b6f]{2}")
+_NUMBER = re.compile(DIGIT_CLASS + "{2}")
 
 #: Training strength bands (clean, light, up to strong, past strong); one is drawn per line, then a strength in it.
 STRENGTH_BANDS: tuple[tuple[float, float], ...] = ((0.0, 0.0), (0.0, 0.5), (0.3, 1.0), (0.7, 1.3))

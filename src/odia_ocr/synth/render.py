@@ -15,15 +15,18 @@ from PIL import Image, ImageDraw, ImageFont, features
 from odia_ocr.synth.fonts import FontSpec
 from odia_ocr.text import aksharas
 
-__all__ = ["MIN_WORD_GAP_EM", "LineRenderer", "require_raqm"]
+__all__ = ["DIGIT_CLASS", "MIN_WORD_GAP_EM", "LineRenderer", "require_raqm"]
 
 #: Narrowest word space that `render` draws when it scales spaces, in ems.
 MIN_WORD_GAP_EM = 0.12
 
 _AXIS_NAMES = {"wght": b"Weight", "wdth": b"Width"}
 
-#: Runs of Odia or ASCII digits (kept as separators by ``re.split``).
-_DIGIT_RUN = re.compile(r"([0-9\u0b66-\u0b6f]+)")
+#: One Odia or ASCII digit, as a regular-expression class (figure spacing widens the gaps between them).
+DIGIT_CLASS = r"[0-9\u0b66-\u0b6f]"
+
+#: Runs of digits (kept as separators by ``re.split``).
+_DIGIT_RUN = re.compile(f"({DIGIT_CLASS}+)")
 
 
 def _is_digit(part: str) -> bool:
