@@ -294,3 +294,22 @@ def test_on_a_short_page_with_an_inset_the_page_gutter_keeps_columns_apart() -> 
     assert all(b[2] <= 560 or b[0] >= 640 or b[1] in (300, 400) or b[1] == 20 for b in lines)
     assert [b[0] for b in lines[1:11]] == [100] * 10  # the left column first, top to bottom
 
+
+
+def test_a_caption_just_past_a_narrow_gutter_stays_an_inset_while_rows_join() -> None:
+    """Column lines come in word segments out of step by a few pixels (a word with a tall vowel sign), so each
+    joined line is taller than its segments. The caption reaches just over a segment's height past the gutter's
+    middle on the left: measured on the joined lines instead, it would stop counting as set across the gutter
+    after the first round of joins and be joined to the column lines beside it (seen on a large-type page)."""
+    segs = []
+    for r in range(16):
+        y = 100 + r * 50
+        for x0, x1 in ((100, 520), (700, 1100)) if 6 <= r <= 9 else ((100, 560), (640, 1100)):
+            mid = x0 + (x1 - x0) * (3 + (r * 7) % 5) // 10  # word gaps in no column of their own
+            segs += [(x0, y, mid - 10, y + 30), (mid + 10, y + 6, x1, y + 36)]
+    captions = [(567, 100 + 6 * 50 + 8, 660, 100 + 6 * 50 + 38), (567, 100 + 9 * 50 - 2, 660, 100 + 9 * 50 + 28)]
+    lines = [b for block in analyze_layout(segs + captions) for b in block]
+    assert sorted(lines[-2:]) == sorted(captions)
+    body = lines[:-2]
+    assert all(b[2] <= 560 or b[0] >= 640 for b in body)
+    assert [b[0] for b in body[:16]] == [100] * 16  # the whole left column first

@@ -245,7 +245,7 @@ def _first_inked(cols: np.ndarray) -> np.ndarray:
     return np.where(cols.any(axis=0), cols.argmax(axis=0), cols.shape[0])
 
 
-def _join_round(segs: list[Box], opts: LayoutOptions, gutters: Sequence[int] = ()) -> list[Box]:
+def _join_round(segs: list[Box], opts: LayoutOptions, gutters: Sequence[int], usual: float) -> list[Box]:
     """One pass of row grouping: every segment is joined to its right neighbour unless a gutter lies between.
 
     Nor is a segment that straddles one of the page's ``gutters`` with text
@@ -256,9 +256,14 @@ def _join_round(segs: list[Box], opts: LayoutOptions, gutters: Sequence[int] = (
     line height), the inset also cuts the channel of the gutter itself, which
     may leave too few rows of it around a pair of lines in large type: there,
     no gap that holds one of the page's gutters is joined.
+
+    ``usual`` is the page's line height, measured once on the detector's
+    segments by :func:`group_rows`: measured again on each round's joined
+    rows it grows, and an inset caption that reaches just a line height past
+    a narrow gutter on each side would stop counting as set across it in a
+    later round and be joined to the column lines beside it.
     """
     # Only boxes of ordinary line height block a channel.
-    usual = float(np.median([b[3] - b[1] for b in segs]))
     cover = _ordinary_coverage(segs, usual)
     order = sorted(range(len(segs)), key=lambda i: segs[i][0])
     parent = list(range(len(segs)))
@@ -328,10 +333,11 @@ def group_rows(
     segs = _int_boxes(segments)
     if gutters is None:
         gutters = page_gutters(segs, opts.gutter_rows)
+    usual = float(np.median([b[3] - b[1] for b in segs])) if segs else 0.0
     for _ in range(4):
         if len(segs) < 2:
             break
-        joined = _join_round(segs, opts, gutters)
+        joined = _join_round(segs, opts, gutters, usual)
         if len(joined) == len(segs):
             break
         segs = joined
@@ -476,23 +482,27 @@ def analyze_layout(segments: Sequence[Box], options: LayoutOptions | None = None
     lines = _drop_specks(lines)
     blocks = find_blocks(lines, options)
     block_boxes = [union_box(lines[i] for i in b) for b in blocks]
-    insets = _insets([[lines[i] for i in b] for b in blocks], block_boxes, gutters)
+    usual = float(np.median([b[3] - b[1] for b in boxes])) if boxes else 0.0
+    insets = _insets([[lines[i] for i in b] for b in blocks], block_boxes, gutters, usual)
     main = [k for k in range(len(blocks)) if k not in insets]
     order = [main[k] for k in order_blocks([block_boxes[k] for k in main])]
     order += sorted(insets, key=lambda k: (block_boxes[k][1], block_boxes[k][0]))
     return [[lines[i] for i in blocks[k]] for k in order]
 
 
-def _insets(blocks: Sequence[Sequence[Box]], boxes: Sequence[Box], gutters: Sequence[int]) -> set[int]:
+def _insets(
+    blocks: Sequence[Sequence[Box]], boxes: Sequence[Box], gutters: Sequence[int], usual: float
+) -> set[int]:
     """Blocks set across a gutter with lines of other blocks beside them on both sides, in the same rows: insets.
 
     A title or heading across the columns has no text beside it, so it stays
     in the reading order and still separates the column runs above and below it.
+    ``usual`` is the line height row grouping used (the detector segments'),
+    so that a caption kept apart there counts as set across here too.
     """
     out: set[int] = set()
     if not gutters:
         return out
-    usual = float(np.median([ln[3] - ln[1] for block in blocks for ln in block]))
     for k, b in enumerate(boxes):
         others = [ln for j, block in enumerate(blocks) if j != k for ln in block]
         if _straddles(b, gutters, usual) and _flanked(b, others):
