@@ -38,7 +38,7 @@ from odia_ocr.pages.preprocess import (
     rotate,
     rotate_quarter,
 )
-from odia_ocr.pages.split import split_at_gutters
+from odia_ocr.pages.reader import detect_segments
 from pages_data import build_page_set, load_page_set
 
 
@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> dict:
                 found = tesseract_lines(r["image"])
             else:
                 page = prepare_page(image, prep)
-                segments = split_at_gutters(page.grey, detector.detect(page.grey))  # as the page reader does
+                segments = detect_segments(page.grey, detector, not args.no_despeckle)  # as the page reader does
                 found = [ln for block in analyze_layout(segments) for ln in block]
             times.append(time.perf_counter() - t0)
             s = score_detection([t["box"] for t in r["lines"]], found)
@@ -139,6 +139,8 @@ def main() -> None:
     p.add_argument("--fonts", choices=["all", "heldout"], default="all")
     p.add_argument("--detectors", default="classical,rapidocr,tesseract")
     p.add_argument("--data", default=str(repo_root() / "bench-out" / "synth-pages"))
+    p.add_argument("--no-despeckle", action="store_true",
+                   help="the detectors see the page with its specks (as before 2026-11-28 06:00 UTC)")
     p.add_argument("--out", default=str(repo_root() / "bench-out"))
     args = p.parse_args()
     info = machine_info()

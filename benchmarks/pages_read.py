@@ -94,14 +94,16 @@ def main() -> None:
     p.add_argument("--no-insets", action="store_true", help="layout without keeping insets apart (as before)")
     p.add_argument("--cell-gap", type=float, default=ReadOptions.cell_gap,
                    help="cut line crops at paper gaps this many heights wide (0: off)")
+    p.add_argument("--no-despeckle", action="store_true",
+                   help="the line detector sees the page with its specks (as before 2026-11-28 06:00 UTC)")
     p.add_argument("--real", default=str(SHARED / "eval-real" / "blog-6"))
     p.add_argument("--out", default=str(repo_root() / "bench-out"))
     args = p.parse_args()
     info = machine_info()
     engine = create_engine(args.engine, **({"model": args.model} if args.model else {}))
     layout = LayoutOptions(table_rows=not args.no_table_rows, insets=not args.no_insets)
-    reader = PageReader(engine, create_detector(args.detector), ReadOptions(detector=args.detector, layout=layout,
-                                                                                 cell_gap=args.cell_gap))
+    reader = PageReader(engine, create_detector(args.detector), ReadOptions(
+        detector=args.detector, layout=layout, cell_gap=args.cell_gap, detect_despeckled=not args.no_despeckle))
     baseline = None if args.no_baseline else TesseractEngine(psm=3)
     results: dict[str, Any] = {}
     sets = args.sets.split(",")
@@ -119,7 +121,7 @@ def main() -> None:
     lines = [
         f"# Page reading: {args.engine} + {args.detector} detector"
         + (" (table rows off)" if args.no_table_rows else "") + (" (insets off)" if args.no_insets else "")
-        + f" (cell gap {args.cell_gap})", "",
+        + f" (cell gap {args.cell_gap})" + (" (detector sees the specks)" if args.no_despeckle else ""), "",
         machine_line(info), "",
         "| set | pages | page CER | Tesseract page mode CER | s/page (median) | layout s/page |",
         "|---|---|---|---|---|---|",
@@ -131,7 +133,7 @@ def main() -> None:
     md = "\n".join(lines)
     print(md)
     suffix = ("_no_table_rows" if args.no_table_rows else "") + ("_no_insets" if args.no_insets else "")
-    suffix += "" if args.cell_gap else "_no_cells"
+    suffix += ("" if args.cell_gap else "_no_cells") + ("_no_despeckle" if args.no_despeckle else "")
     write_results(args.out, f"pages_read_{args.engine}_{args.detector}{suffix}", md,
                   {"machine": info, "args": vars(args), "results": results})
 

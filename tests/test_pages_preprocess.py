@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -16,6 +17,7 @@ from odia_ocr.pages.preprocess import (
     orientation_margin,
     prepare_page,
     remove_border,
+    remove_specks,
     rotate,
     rotate_quarter,
 )
@@ -127,3 +129,24 @@ def test_denoise_removes_salt_and_pepper(page) -> None:
     plain = prepare_page(noisy, PreprocessOptions(orientation=False, deskew=False))
     clean = prepare_page(noisy, PreprocessOptions(orientation=False, deskew=False, denoise=True))
     assert (clean.grey[paper] < 128).mean() < 0.2 * (plain.grey[paper] < 128).mean()
+
+
+def test_remove_specks_paints_over_specks_and_leaves_every_stroke(page) -> None:
+    """Isolated dark pixels and clusters of up to 8 go; the text's strokes and a 3×3 dot stay exactly as they were."""
+    rng = np.random.default_rng(2)
+    noisy = page.image.copy()
+    paper = cv2.erode(page.image, np.ones((7, 7), np.uint8)) > 250  # well clear of any stroke
+    spots = (rng.random(noisy.shape) < 0.01) & paper
+    noisy[spots] = 30
+    noisy[10:12, 10:14] = 30  # a cluster of 8
+    noisy[20:23, 20:23] = 30  # a dot of 9: kept
+    out = remove_specks(noisy)
+    assert (out[spots] > 200).all() and (out[10:12, 10:14] > 200).all()
+    assert (out[20:23, 20:23] == 30).all()
+    # every stroke of the text as it was; only marks of 8 pixels or less (a full stop in small type) can go
+    _, labels, stats, _ = cv2.connectedComponentsWithStats((page.image < 128).astype(np.uint8), connectivity=8)
+    strokes = (stats[labels, cv2.CC_STAT_AREA] > 8) & (labels > 0)
+    assert strokes.sum() > 100_000 and (out[strokes] == noisy[strokes]).all()
+    bar = np.full((50, 80), 255, np.uint8)
+    bar[20:30, 10:70] = 0
+    assert remove_specks(bar) is bar  # nothing to remove: the page itself, not a copy

@@ -198,3 +198,42 @@ def test_contents_page_taken_for_sideways_is_turned_back_by_the_recognizer() -> 
     # (the classical detector splits this page's first half into number and title columns, hence not lower)
     assert score_pair(page.text, result.text, page_mode=True).cer < 0.25
     assert score_pair(page.text, sideways.text, page_mode=True).cer > 0.8
+
+
+class _SeeingDetector(ClassicalLineDetector):
+    """The classical detector, keeping the page it was given."""
+
+    def detect(self, grey):
+        self.seen = grey
+        return super().detect(grey)
+
+
+class _KeepingRecognizer(FixedRecognizer):
+    """Reads every line as FixedRecognizer does, keeping the crops."""
+
+    def recognize(self, images):
+        self.crops = list(images)
+        return super().recognize(images)
+
+
+def _specks(grey: np.ndarray) -> int:
+    """Dark connected components of at most 8 pixels."""
+    import cv2
+
+    _, _, stats, _ = cv2.connectedComponentsWithStats((grey < 128).astype(np.uint8), connectivity=8)
+    return int((stats[1:, cv2.CC_STAT_AREA] <= 8).sum())
+
+
+def test_the_detector_sees_the_page_without_specks_and_the_recognizer_as_it_is(page) -> None:
+    rng = np.random.default_rng(3)
+    noisy = page.image.copy()
+    noisy[(rng.random(noisy.shape) < 0.002) & (page.image == 255)] = 0
+    seen = {}
+    for despeckle in (True, False):
+        detector, rec = _SeeingDetector(), _KeepingRecognizer()
+        opts = ReadOptions(detector="classical", check_upside_down=False, detect_despeckled=despeckle)
+        result = PageReader(rec, detector, opts).read_image(noisy)
+        assert abs(len(result.lines) - len(page.lines)) <= 1
+        seen[despeckle] = _specks(detector.seen), sum(_specks(c) for c in rec.crops)
+    assert seen[False][0] > 1000 and seen[True][0] < 0.01 * seen[False][0]  # the detector's view
+    assert seen[True][1] > 100 and seen[True][1] == seen[False][1]  # the recognizer's crops keep them

@@ -52,6 +52,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-insets", action="store_true",
                         help="join lines set across a column gutter (an inset's captions) with the text beside them, "
                              "instead of reading them after the columns")
+    parser.add_argument("--no-despeckle", action="store_true",
+                        help="let the page line detector see specks of dust and noise (by default they are painted "
+                             "over for it; the recognizer always reads the page as it is)")
     parser.add_argument("--batch-size", type=positive_int, default=32,
                         help="line images recognized per batch (default 32)")
     add_builtin_model_options(parser)
@@ -191,6 +194,7 @@ class _ReadJob:
             try:
                 opts = ReadOptions(detector=self.args.detector, dpi=self.args.dpi,
                                    use_text_layer=self.args.text_layer,
+                                   detect_despeckled=not self.args.no_despeckle,
                                    layout=LayoutOptions(table_rows=not self.args.no_table_rows,
                                                         insets=not self.args.no_insets))
             except ValueError as err:

@@ -27,6 +27,7 @@ __all__ = [
     "orientation_margin",
     "prepare_page",
     "remove_border",
+    "remove_specks",
     "rotate",
     "rotate_quarter",
     "to_grey",
@@ -127,6 +128,29 @@ def ink_mask(grey: np.ndarray) -> np.ndarray:
     t, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     t = min(float(t), 170.0)
     return np.where(grey <= t, 255, 0).astype(np.uint8)
+
+
+def remove_specks(grey: np.ndarray, max_area: int = 8) -> np.ndarray:
+    """The page with every dark speck of at most ``max_area`` pixels painted over with the paper around it.
+
+    Dust, toner and scanner noise leave isolated dark pixels and tiny
+    clusters; a line detector sees rows of them as text, draws boxes across
+    column gutters and over two lines at once. A 3×3 median filter removes
+    them too, but also thins the strokes of small type, which costs lines on
+    clean pages; dropping whole connected components of ink by size leaves
+    every stroke as it was. 8 pixels is a 3×3 patch less one: at 300 dpi
+    about 0.25 mm across, smaller than the dot of an Odia letter at 8 pt.
+    """
+    ink = ink_mask(grey)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    small = np.zeros(n, bool)
+    small[1:] = stats[1:, cv2.CC_STAT_AREA] <= max_area
+    specks = small[labels]
+    if not specks.any():
+        return grey
+    out = grey.copy()
+    out[specks] = cv2.medianBlur(grey, 5)[specks]
+    return out
 
 
 def is_blank(grey: np.ndarray, min_ink: float = 2e-4, ink_ratio: float = 0.8) -> bool:

@@ -22,14 +22,20 @@ from odia_ocr.pages.boxes import Box, union_box
 from odia_ocr.pages.cells import cell_spans, join_cells
 from odia_ocr.pages.detect import DETECTORS, LineDetector, create_detector
 from odia_ocr.pages.layout import LayoutOptions, analyze_layout, find_blocks, order_blocks
-from odia_ocr.pages.preprocess import PreprocessOptions, apply_corrections, prepare_page, rotate_quarter
+from odia_ocr.pages.preprocess import (
+    PreprocessOptions,
+    apply_corrections,
+    prepare_page,
+    remove_specks,
+    rotate_quarter,
+)
 from odia_ocr.pages.results import Block, Document, Line, Page
 from odia_ocr.pages.sources import SourcePage, iter_pages
 from odia_ocr.pages.split import split_at_gutters
 from odia_ocr.pages.words import estimate_words
 from odia_ocr.text import canonicalize
 
-__all__ = ["PageReader", "Progress", "ReadOptions", "line_crop_boxes"]
+__all__ = ["PageReader", "Progress", "ReadOptions", "detect_segments", "line_crop_boxes"]
 
 #: Called after each page with (pages done, pages in the document or None).
 Progress = Callable[[int, int | None], None]
@@ -60,6 +66,11 @@ class ReadOptions:
     ``cell_gap``: a line is cut where its detected segments leave a gap
     wider than this many of its heights, and the pieces (cells of a table
     row) are read apart and joined by a space; 0 reads every line whole.
+    ``detect_despeckled``: the line detector sees the page with its specks
+    of dust and noise painted over (:func:`~odia_ocr.pages.preprocess.remove_specks`);
+    on a speckled page it otherwise draws boxes across column gutters and
+    over two lines at once. The recognizer reads the page as it is: it was
+    trained on noisy lines.
     """
 
     preprocess: PreprocessOptions = field(default_factory=PreprocessOptions)
@@ -74,6 +85,7 @@ class ReadOptions:
     crop_pad: float = 0.2
     max_pixels: int = 40_000_000
     cell_gap: float = 1.5
+    detect_despeckled: bool = True
 
     def __post_init__(self) -> None:
         if self.detector not in DETECTORS:
@@ -97,6 +109,17 @@ def _crop(grey: np.ndarray, box: Box, pad: float) -> np.ndarray:
     p = max(2, round(pad * (y1 - y0)))
     h, w = grey.shape[:2]
     return np.ascontiguousarray(grey[max(0, y0 - p) : min(h, y1 + p), max(0, x0 - p) : min(w, x1 + p)])
+
+
+def detect_segments(grey: np.ndarray, detector: LineDetector, despeckle: bool = True) -> list[Box]:
+    """The detector's line segments on a prepared page, cut where one runs across a column gutter.
+
+    With ``despeckle`` both the detector and the gutter cut (:mod:`~odia_ocr.pages.split`)
+    see the page with its specks painted over (:func:`~odia_ocr.pages.preprocess.remove_specks`);
+    the boxes refer to the page either way.
+    """
+    seen = remove_specks(grey) if despeckle else grey
+    return split_at_gutters(seen, detector.detect(seen))
 
 
 def line_crop_boxes(layout: list[list[Box]], quantile: float = 0.9) -> list[Box]:
@@ -210,8 +233,7 @@ class PageReader:
         return page, apply_corrections(array, rotation, prepared.skew)
 
     def _segments(self, grey: np.ndarray) -> list[Box]:
-        """The detector's line segments, cut where one runs across a column gutter (:mod:`~odia_ocr.pages.split`)."""
-        return split_at_gutters(grey, self.detector.detect(grey))
+        return detect_segments(grey, self.detector, self.options.detect_despeckled)
 
     def _recognize(
         self, grey: np.ndarray, layout: list[list[Box]], segments: Sequence[Box] = ()
