@@ -235,5 +235,6 @@ def test_the_detector_sees_the_page_without_specks_and_the_recognizer_as_it_is(p
         result = PageReader(rec, detector, opts).read_image(noisy)
         assert abs(len(result.lines) - len(page.lines)) <= 1
         seen[despeckle] = _specks(detector.seen), sum(_specks(c) for c in rec.crops)
-    assert seen[False][0] > 1000 and seen[True][0] < 0.01 * seen[False][0]  # the detector's view
+    # the detector's view: specks on the paper gone (those within 3 px of a letter stay, as the letter's own bits)
+    assert seen[False][0] > 1000 and seen[True][0] < 0.15 * seen[False][0]
     assert seen[True][1] > 100 and seen[True][1] == seen[False][1]  # the recognizer's crops keep them
