@@ -11,6 +11,7 @@ from odia_ocr.pages.layout import (
     find_blocks,
     group_rows,
     order_blocks,
+    page_gutter_spans,
     page_gutters,
 )
 from odia_ocr.pages.tables import join_table_rows
@@ -313,3 +314,19 @@ def test_a_caption_just_past_a_narrow_gutter_stays_an_inset_while_rows_join() ->
     body = lines[:-2]
     assert all(b[2] <= 560 or b[0] >= 640 for b in body)
     assert [b[0] for b in body[:16]] == [100] * 16  # the whole left column first
+
+
+def test_word_gaps_overlapping_in_a_sliver_are_no_gutter() -> None:
+    """One column in large type, each word boxed apart. The middle gap of each row is at 372-404 or at 400-432 in
+    turn, so only a sliver 4 px wide is white in every row (and either side of it, in half of them only); the other
+    gaps fall anywhere. Taken for a gutter, the sliver made the word over it an inset caption, and its line fell
+    into three."""
+    segs = []
+    for r in range(16):
+        y, a, b = 100 + 50 * r, 150 + 30 * ((3 * r) % 6), 600 + 40 * ((5 * r) % 6)
+        mid = (372, 404) if r % 2 else (400, 432)
+        segs += [(100, y, a, y + 30), (a + 25, y, mid[0], y + 30), (mid[1], y, b, y + 30), (b + 25, y, 900, y + 30)]
+    assert page_gutter_spans(segs, min_width=0) == [(400, 404)]  # the sliver passes every other test
+    assert page_gutters(segs) == []
+    lines = [b for block in analyze_layout(segs) for b in block]
+    assert lines == [(100, 100 + 50 * r, 900, 130 + 50 * r) for r in range(16)]

@@ -136,7 +136,7 @@ def page_gutters(boxes: Sequence[Box], gutter_rows: float = 8.0, min_share: floa
 
 
 def page_gutter_spans(
-    boxes: Sequence[Box], gutter_rows: float = 8.0, min_share: float = 0.6
+    boxes: Sequence[Box], gutter_rows: float = 8.0, min_share: float = 0.6, min_width: float = 0.25
 ) -> list[tuple[int, int]]:
     """x ranges (pixels) of the page's column gutters, found from line boxes of ordinary height.
 
@@ -144,7 +144,9 @@ def page_gutter_spans(
     that hold text on both sides of it, and in at least ``gutter_rows`` line
     heights of them: a gutter interrupted by an inset or a heading still
     qualifies, the rivers of justified spacing do not. Each run of such x's
-    is one gutter.
+    is one gutter, if it is at least ``min_width`` line heights wide: where a
+    detector boxes each word of large type, the word gaps of many rows can
+    overlap in a sliver of white a few pixels wide, which no column gutter is.
     """
     if len(boxes) < 2:
         return []
@@ -168,7 +170,8 @@ def page_gutter_spans(
             rows = np.flatnonzero(both[:, x] & ~m[:, x])
             mid = (x + end) // 2
             crossed = int((both[:, mid] & m[:, mid]).sum())
-            if _columns_beside(m, rows, crossed, x, end, 2 * usual / scale, 3 * usual / scale):
+            wide_enough = (end + 1 - x) * scale >= min_width * usual
+            if wide_enough and _columns_beside(m, rows, crossed, x, end, 2 * usual / scale, 3 * usual / scale):
                 xs.append((x * scale, (end + 1) * scale))
             x = end + 1
         else:
