@@ -16,31 +16,21 @@ import argparse
 import json
 from pathlib import Path
 
-from validation_lines import BANDS, render_validation_lines
+from validation_lines import BANDS, add_two_model_arguments, two_models_on_lines
 
-from odia_ocr.engines.compact import DefaultEngine
 from odia_ocr.recognizer.beam import beam_decode
 from odia_ocr.recognizer.decode import log_softmax
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--first", help="first model (.onnx); default: the bundled one")
-    ap.add_argument("--second", required=True, help="second model (.onnx)")
-    ap.add_argument("--config", default=str(ROOT / "configs" / "crnn-v7.toml"), help="fonts and corpora to render")
-    ap.add_argument("--lines", type=int, default=1000)
-    ap.add_argument("--seed", type=int, default=77, help="validation render seed (not a training run's)")
+    add_two_model_arguments(ap)
     ap.add_argument("--weights", default="0,0.2,0.3,0.4,0.5,1", help="the second model's weights")
-    ap.add_argument("--out", help="write the table as JSON here")
     args = ap.parse_args()
 
-    val = render_validation_lines(args.config, args.seed, args.lines)
-    first, second = DefaultEngine(args.first), DefaultEngine(args.second)
+    val, first, second, refs = two_models_on_lines(args)
     if list(first.charset.chars) != list(second.charset.chars):
         raise SystemExit("the two models have different character sets")
-    refs = val.references(first.charset)
     a = [log_softmax(x) for x in first.logits(val.images)]
     b = [log_softmax(x) for x in second.logits(val.images)]
     if any(x.shape != y.shape for x, y in zip(a, b, strict=True)):

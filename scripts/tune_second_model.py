@@ -18,27 +18,16 @@ import json
 from pathlib import Path
 
 import numpy as np
-from validation_lines import BANDS, render_validation_lines
-
-from odia_ocr.engines.compact import DefaultEngine
-
-ROOT = Path(__file__).resolve().parents[1]
+from validation_lines import BANDS, add_two_model_arguments, two_models_on_lines
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--first", help="first model (.onnx); default: the bundled one")
-    ap.add_argument("--second", required=True, help="second model (.onnx)")
-    ap.add_argument("--config", default=str(ROOT / "configs" / "crnn-v7.toml"), help="fonts and corpora to render")
-    ap.add_argument("--lines", type=int, default=1000)
-    ap.add_argument("--seed", type=int, default=77, help="validation render seed (not a training run's)")
+    add_two_model_arguments(ap)
     ap.add_argument("--taus", default="0,0.5,0.7,0.8,0.9,0.95,0.98,1.01", help="thresholds (0: first model only)")
-    ap.add_argument("--out", help="write the table as JSON here")
     args = ap.parse_args()
 
-    val = render_validation_lines(args.config, args.seed, args.lines)
-    first, second = DefaultEngine(args.first), DefaultEngine(args.second)
-    refs = val.references(first.charset)
+    val, first, second, refs = two_models_on_lines(args)
     a, b = first.recognize(val.images), second.recognize(val.images)
 
     def row(name: str, hyps: list[str], twice: float) -> dict[str, object]:

@@ -8,11 +8,14 @@ scripts/tune_second_model.py and scripts/tune_decoder.py.
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from odia_ocr.engines.compact import DefaultEngine
 from odia_ocr.metrics import score_corpus
 from odia_ocr.training.config import load_config
 from odia_ocr.training.loop import build_synthesizers
@@ -50,3 +53,21 @@ def render_validation_lines(config: str, seed: int, count: int, stream: int = 2_
         [s.image for s in samples], [s.text for s in samples],
         np.array([float(s.meta.get("strength", 0.0)) for s in samples]),
     )
+
+
+def add_two_model_arguments(ap: argparse.ArgumentParser) -> None:
+    """The options of the scripts that compare two models on validation lines: the models and the lines."""
+    root = Path(__file__).resolve().parents[1]
+    ap.add_argument("--first", help="first model (.onnx); default: the bundled one")
+    ap.add_argument("--second", required=True, help="second model (.onnx)")
+    ap.add_argument("--config", default=str(root / "configs" / "crnn-v7.toml"), help="fonts and corpora to render")
+    ap.add_argument("--lines", type=int, default=1000)
+    ap.add_argument("--seed", type=int, default=77, help="validation render seed (not a training run's)")
+    ap.add_argument("--out", help="write the table as JSON here")
+
+
+def two_models_on_lines(args: argparse.Namespace) -> tuple[ValidationLines, DefaultEngine, DefaultEngine, list[str]]:
+    """The validation lines, both models as `default` engines, and the references (see add_two_model_arguments)."""
+    val = render_validation_lines(args.config, args.seed, args.lines)
+    first, second = DefaultEngine(args.first), DefaultEngine(args.second)
+    return val, first, second, val.references(first.charset)
