@@ -6,10 +6,20 @@ origin at the top left, as in PIL and the standard dataset format.
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Box", "DetectionScore", "box_iou", "margin_beside", "match_boxes", "score_detection", "union_box"]
+__all__ = [
+    "Box",
+    "DetectionScore",
+    "box_iou",
+    "margin_beside",
+    "match_boxes",
+    "median_height",
+    "score_detection",
+    "union_box",
+]
 
 Box = tuple[int, int, int, int]
 
@@ -23,6 +33,12 @@ def union_box(boxes: Iterable[Sequence[float]]) -> Box:
         int(min(b[0] for b in bs)), int(min(b[1] for b in bs)),
         int(max(b[2] for b in bs)), int(max(b[3] for b in bs)),
     )
+
+
+def median_height(boxes: Iterable[Sequence[float]]) -> float:
+    """Median height of ``boxes``: a page's usual line height, the unit of layout thresholds; 0 for none."""
+    heights = [b[3] - b[1] for b in boxes]
+    return float(statistics.median(heights)) if heights else 0.0
 
 
 def margin_beside(box: Sequence[int], others: Iterable[Sequence[int]]) -> float:

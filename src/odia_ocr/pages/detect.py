@@ -15,7 +15,7 @@ from typing import Any, Protocol, runtime_checkable
 import cv2
 import numpy as np
 
-from odia_ocr.pages.boxes import Box
+from odia_ocr.pages.boxes import Box, median_height
 from odia_ocr.pages.preprocess import ink_mask
 
 __all__ = ["DETECTORS", "ClassicalLineDetector", "LineDetector", "RapidLineDetector", "create_detector", "fit_to_ink"]
@@ -65,7 +65,7 @@ def split_at_gaps(grey: np.ndarray, boxes: list[Box], min_gap: float, mask: np.n
     if not boxes:
         return []
     m = ink_mask(grey) if mask is None else mask
-    usual = float(np.median([b[3] - b[1] for b in boxes]))
+    usual = median_height(boxes)
     out: list[Box] = []
     for x0, y0, x1, y1 in boxes:
         cols = np.count_nonzero(m[y0:y1, x0:x1], axis=0) > 0

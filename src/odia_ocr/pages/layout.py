@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from odia_ocr.pages.boxes import Box, margin_beside, union_box
+from odia_ocr.pages.boxes import Box, margin_beside, median_height, union_box
 from odia_ocr.pages.tables import TableOptions, join_table_rows
 
 __all__ = [
@@ -150,7 +150,7 @@ def page_gutter_spans(
     """
     if len(boxes) < 2:
         return []
-    usual = float(np.median([b[3] - b[1] for b in boxes]))
+    usual = median_height(boxes)
     cover = _ordinary_coverage(boxes, usual)
     m, scale = cover.map, cover.scale
     left = np.maximum.accumulate(m, axis=1)
@@ -336,7 +336,7 @@ def group_rows(
     segs = _int_boxes(segments)
     if gutters is None:
         gutters = page_gutters(segs, opts.gutter_rows)
-    usual = float(np.median([b[3] - b[1] for b in segs])) if segs else 0.0
+    usual = median_height(segs)
     for _ in range(4):
         if len(segs) < 2:
             break
@@ -470,7 +470,7 @@ def _drop_specks(lines: list[Box]) -> list[Box]:
     """Lines far smaller than the page's typical line in both directions are specks, not text."""
     if len(lines) < 3:
         return lines
-    h = float(np.median([b[3] - b[1] for b in lines]))
+    h = median_height(lines)
     return [b for b in lines if b[3] - b[1] >= 0.5 * h or b[2] - b[0] >= h]
 
 
@@ -485,7 +485,7 @@ def analyze_layout(segments: Sequence[Box], options: LayoutOptions | None = None
     lines = _drop_specks(lines)
     blocks = find_blocks(lines, options)
     block_boxes = [union_box(lines[i] for i in b) for b in blocks]
-    usual = float(np.median([b[3] - b[1] for b in boxes])) if boxes else 0.0
+    usual = median_height(boxes)
     insets = _insets([[lines[i] for i in b] for b in blocks], block_boxes, gutters, usual)
     main = [k for k in range(len(blocks)) if k not in insets]
     order = [main[k] for k in order_blocks([block_boxes[k] for k in main])]

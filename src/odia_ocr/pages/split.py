@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from odia_ocr.pages.boxes import Box, margin_beside
+from odia_ocr.pages.boxes import Box, margin_beside, median_height
 from odia_ocr.pages.layout import page_gutter_spans
 
 __all__ = ["split_at_gutters"]
@@ -51,7 +51,7 @@ def split_at_gutters(grey: np.ndarray, segments: Sequence[Box], min_gap: float =
     spans = page_gutter_spans(boxes)
     if not spans:
         return boxes
-    usual = float(np.median([b[3] - b[1] for b in boxes]))
+    usual = median_height(boxes)
     for _ in range(3):  # a cut box can be the line above that lets the next one be cut
         out: list[Box] = []
         for box in boxes:

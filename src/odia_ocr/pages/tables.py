@@ -16,7 +16,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from odia_ocr.pages.boxes import Box, union_box
+from odia_ocr.pages.boxes import Box, median_height, union_box
 
 __all__ = ["TableOptions", "join_table_rows"]
 
@@ -162,7 +162,7 @@ def join_table_rows(lines: Sequence[Box], options: TableOptions | None = None) -
     boxes: list[Box] = [(int(b[0]), int(b[1]), int(b[2]), int(b[3])) for b in lines]
     if len(boxes) < opts.cell_run:
         return boxes
-    h = float(np.median([b[3] - b[1] for b in boxes]))
+    h = median_height(boxes)
     runs = _cell_runs(boxes, h, opts)
     if not runs:
         return boxes
