@@ -27,9 +27,8 @@ from odia_ocr.engines.tesseract import TesseractEngine
 from odia_ocr.metrics import ErrorCounts, score_pair
 from odia_ocr.pages.detect import create_detector
 from odia_ocr.pages.layout import analyze_layout
-from odia_ocr.pages.preprocess import prepare_page, remove_specks
-from odia_ocr.pages.reader import PageReader, ReadOptions
-from odia_ocr.pages.split import split_at_gutters
+from odia_ocr.pages.preprocess import prepare_page
+from odia_ocr.pages.reader import PageReader, ReadOptions, detect_segments
 from odia_ocr.synth.corpus import TextSampler, load_corpus_lines
 from odia_ocr.synth.fonts import DEFAULT_HELDOUT_FAMILIES, discover_fonts
 from odia_ocr.synth.pages import PageSynthesizer, SynthPage
@@ -83,10 +82,9 @@ def main() -> None:
         t0 = time.perf_counter()
         grey = prepare_page(np.asarray(page.image), reader.options.preprocess).grey
         t1 = time.perf_counter()
-        seen = remove_specks(grey) if reader.options.detect_despeckled else grey  # what the detector sees
-        boxes = detector.detect(seen)
+        segments = detect_segments(grey, detector, reader.options.detect_despeckled)  # as the reader does it
         t2 = time.perf_counter()
-        analyze_layout(split_at_gutters(seen, boxes))  # layout as the reader does it
+        analyze_layout(segments)
         t3 = time.perf_counter()
         stages["preprocess"].append(t1 - t0)
         stages["detect"].append(t2 - t1)

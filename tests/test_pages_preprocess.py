@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 import pytest
 
@@ -17,7 +16,6 @@ from odia_ocr.pages.preprocess import (
     orientation_margin,
     prepare_page,
     remove_border,
-    remove_specks,
     rotate,
     rotate_quarter,
 )
@@ -131,46 +129,3 @@ def test_denoise_removes_salt_and_pepper(page) -> None:
     assert (clean.grey[paper] < 128).mean() < 0.2 * (plain.grey[paper] < 128).mean()
 
 
-def test_remove_specks_paints_over_specks_and_leaves_every_stroke(page) -> None:
-    """Isolated dark pixels and clusters of up to 8 go; the text's strokes and a 3×3 dot stay exactly as they were."""
-    rng = np.random.default_rng(2)
-    noisy = page.image.copy()
-    paper = cv2.erode(page.image, np.ones((7, 7), np.uint8)) > 250  # well clear of any stroke
-    spots = (rng.random(noisy.shape) < 0.01) & paper
-    noisy[spots] = 30
-    noisy[10:12, 10:14] = 30  # a cluster of 8
-    noisy[20:23, 20:23] = 30  # a dot of 9: kept
-    out = remove_specks(noisy)
-    assert (out[spots] > 200).all() and (out[10:12, 10:14] > 200).all()
-    assert (out[20:23, 20:23] == 30).all()
-    # every stroke of the text as it was; only marks of 8 pixels or less (a full stop in small type) can go
-    _, labels, stats, _ = cv2.connectedComponentsWithStats((page.image < 128).astype(np.uint8), connectivity=8)
-    strokes = (stats[labels, cv2.CC_STAT_AREA] > 8) & (labels > 0)
-    assert strokes.sum() > 100_000 and (out[strokes] == noisy[strokes]).all()
-    bar = np.full((50, 80), 255, np.uint8)
-    bar[20:30, 10:70] = 0
-    assert remove_specks(bar) is bar  # nothing to remove: the page itself, not a copy
-
-
-def test_a_clean_page_with_a_few_stray_bits_is_left_as_it_is(page) -> None:
-    """A handful of specks on a page (well under 500 per million pixels) is not worth changing the page."""
-    few = page.image.copy()
-    few[100:102, 100:102] = 0
-    few[300, 900] = 0
-    assert remove_specks(few) is few
-    assert remove_specks(page.image) is page.image
-
-
-def test_bits_beside_a_letter_are_not_specks() -> None:
-    """A broken hairline's first piece, or a dot, within 3 px of a letter's stroke stays; specks on the paper go."""
-    grey = np.full((400, 400), 255, np.uint8)
-    grey[90:130, 40:48] = 0  # a letter's stem
-    grey[100:102, 50:52] = 0  # a 4-pixel bit 2 px to its right
-    grey[60:62, 44:46] = 0  # a dot 28 px above it: a speck by size and place
-    rng = np.random.default_rng(4)
-    ys, xs = rng.integers(200, 400, 200), rng.integers(0, 400, 200)
-    grey[ys, xs] = 0  # specks on the paper below
-    out = remove_specks(grey, min_density=0)
-    assert (out[100:102, 50:52] == 0).all() and (out[90:130, 40:48] == 0).all()
-    assert (out[60:62, 44:46] > 200).all()
-    assert (out[ys, xs] > 200).mean() > 0.9

@@ -27,7 +27,6 @@ __all__ = [
     "orientation_margin",
     "prepare_page",
     "remove_border",
-    "remove_specks",
     "rotate",
     "rotate_quarter",
     "to_grey",
@@ -128,38 +127,6 @@ def ink_mask(grey: np.ndarray) -> np.ndarray:
     t, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     t = min(float(t), 170.0)
     return np.where(grey <= t, 255, 0).astype(np.uint8)
-
-
-def remove_specks(grey: np.ndarray, max_area: int = 8, reach: int = 3, min_density: float = 500.0) -> np.ndarray:
-    """The page with its specks painted over with the paper around them, when it is speckled; else the page itself.
-
-    Dust, toner and scanner noise leave isolated dark pixels and tiny
-    clusters; a line detector sees rows of them as text, draws boxes across
-    column gutters and over two lines at once. A speck is a connected
-    component of ink of at most ``max_area`` pixels (8: a 3×3 patch less
-    one; at 300 dpi about 0.25 mm across) with no larger ink within
-    ``reach`` pixels: the hairlines of a light typeface break into such
-    small pieces too, but beside the rest of their letter. Only a page with
-    at least ``min_density`` specks per million pixels is changed: on a clean
-    page the few stray pieces are not worth a different picture for the
-    detector. A 3×3 median filter would remove specks too, but also thins
-    the strokes of small type.
-    """
-    ink = ink_mask(grey)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    small = np.zeros(n, bool)
-    small[1:] = stats[1:, cv2.CC_STAT_AREA] <= max_area
-    larger = (labels > 0) & ~small[labels]
-    near = cv2.dilate(larger.astype(np.uint8), np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)) > 0
-    beside = np.zeros(n, bool)
-    beside[labels[near]] = True
-    speck = small & ~beside
-    if speck.sum() < min_density * grey.size / 1e6:
-        return grey
-    specks = speck[labels]
-    out = grey.copy()
-    out[specks] = cv2.medianBlur(grey, 5)[specks]
-    return out
 
 
 def is_blank(grey: np.ndarray, min_ink: float = 2e-4, ink_ratio: float = 0.8) -> bool:

@@ -26,11 +26,11 @@ from odia_ocr.pages.preprocess import (
     PreprocessOptions,
     apply_corrections,
     prepare_page,
-    remove_specks,
     rotate_quarter,
 )
 from odia_ocr.pages.results import Block, Document, Line, Page
 from odia_ocr.pages.sources import SourcePage, iter_pages
+from odia_ocr.pages.specks import drop_speck_boxes, find_specks, remove_specks
 from odia_ocr.pages.split import split_at_gutters
 from odia_ocr.pages.words import estimate_words
 from odia_ocr.text import canonicalize
@@ -66,11 +66,13 @@ class ReadOptions:
     ``cell_gap``: a line is cut where its detected segments leave a gap
     wider than this many of its heights, and the pieces (cells of a table
     row) are read apart and joined by a space; 0 reads every line whole.
-    ``detect_despeckled``: the line detector sees the page with its specks
-    of dust and noise painted over (:func:`~odia_ocr.pages.preprocess.remove_specks`);
-    on a speckled page it otherwise draws boxes across column gutters and
-    over two lines at once. The recognizer reads the page as it is: it was
-    trained on noisy lines.
+    ``detect_despeckled``: on a speckled page, the line detector sees the
+    page with its specks of dust and noise painted over
+    (:func:`~odia_ocr.pages.specks.remove_specks`), or it draws boxes across
+    column gutters and over two lines at once; and its boxes that hold no ink
+    the size of a letter (clumps of specks) are dropped
+    (:func:`~odia_ocr.pages.specks.drop_speck_boxes`). The recognizer reads
+    the page as it is: it was trained on noisy lines.
     """
 
     preprocess: PreprocessOptions = field(default_factory=PreprocessOptions)
@@ -114,12 +116,17 @@ def _crop(grey: np.ndarray, box: Box, pad: float) -> np.ndarray:
 def detect_segments(grey: np.ndarray, detector: LineDetector, despeckle: bool = True) -> list[Box]:
     """The detector's line segments on a prepared page, cut where one runs across a column gutter.
 
-    With ``despeckle`` both the detector and the gutter cut (:mod:`~odia_ocr.pages.split`)
-    see the page with its specks painted over (:func:`~odia_ocr.pages.preprocess.remove_specks`);
-    the boxes refer to the page either way.
+    With ``despeckle``, on a speckled page (:mod:`~odia_ocr.pages.specks`) both
+    the detector and the gutter cut (:mod:`~odia_ocr.pages.split`) see the
+    page with its specks painted over, and segments that hold no ink the size
+    of a letter (clumps of specks) are dropped. The boxes refer to the page
+    either way.
     """
-    seen = remove_specks(grey) if despeckle else grey
-    return split_at_gutters(seen, detector.detect(seen))
+    if not despeckle:
+        return split_at_gutters(grey, detector.detect(grey))
+    specks = find_specks(grey)
+    seen = remove_specks(grey, specks)
+    return drop_speck_boxes(specks, split_at_gutters(seen, detector.detect(seen)))
 
 
 def line_crop_boxes(layout: list[list[Box]], quantile: float = 0.9) -> list[Box]:
