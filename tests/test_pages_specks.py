@@ -116,3 +116,15 @@ def test_a_speckled_blank_page_reads_as_no_text() -> None:
     assert page.skipped and not page.lines
     seeing = PageReader(FixedRecognizer(), _BoxesDetector(boxes), ReadOptions(detect_despeckled=False))
     assert seeing.read_image(blank).lines  # the same boxes, read as text
+
+
+def test_a_danda_boxed_on_its_own_is_a_letter() -> None:
+    """In small type a danda is a stroke of 2 × 14 pixels, under any area a clump of specks reaches; a detector
+    may box it apart from its line, and on a speckled page it must stay."""
+    grey = np.full((400, 400), 235, np.uint8)
+    grey[_clumped_specks(grey.shape, 8)] = 50
+    grey[100:114, 200:202] = 0
+    grey[98:116, 196:206][grey[98:116, 196:206] == 50] = 235  # clear paper around it
+    specks = find_specks(grey)
+    assert specks.speckled and letter_share(specks, (200, 100, 202, 114)) == 1.0
+    assert drop_speck_boxes(specks, [(200, 100, 202, 114)]) == [(200, 100, 202, 114)]

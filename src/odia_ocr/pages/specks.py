@@ -29,20 +29,23 @@ __all__ = ["SpeckMap", "drop_speck_boxes", "find_specks", "letter_share", "remov
 class SpeckMap:
     """A page's ink components and which of them are specks.
 
-    ``labels``: the component of each pixel (0 is paper); ``areas``: each
-    component's size in pixels, indexed by label; ``speck``: whether each
-    label is a speck; ``speckled``: whether the page holds enough specks to be
-    treated as speckled.
+    ``labels``: the component of each pixel (0 is paper); ``speck``: whether
+    each label is a speck; ``letter``: whether each label is the size of a
+    letter or a stroke of one (:func:`find_specks`); ``speckled``: whether
+    the page holds enough specks to be treated as speckled.
     """
 
     labels: np.ndarray
-    areas: np.ndarray
     speck: np.ndarray
+    letter: np.ndarray
     speckled: bool
 
 
-def find_specks(grey: np.ndarray, max_area: int = 8, reach: int = 3, min_density: float = 500.0) -> SpeckMap:
-    """The ink components of a prepared page, its specks and whether it counts as speckled.
+def find_specks(
+    grey: np.ndarray, max_area: int = 8, reach: int = 3, min_density: float = 500.0,
+    letter_area: int = 30, stroke: int = 10,
+) -> SpeckMap:
+    """The ink components of a prepared page, its specks, its letter-sized pieces and whether it counts as speckled.
 
     A speck is a connected component of ink of at most ``max_area`` pixels
     (8: a 3×3 patch less one; at 300 dpi about 0.25 mm across) with no larger
@@ -50,18 +53,25 @@ def find_specks(grey: np.ndarray, max_area: int = 8, reach: int = 3, min_density
     such small pieces too, but beside the rest of their letter. A page is
     speckled when it holds at least ``min_density`` specks per million
     pixels: on a clean page the few stray pieces are not worth acting on.
+
+    A component is letter-sized when it covers at least ``letter_area``
+    pixels (at 150 dpi a 10-point Odia letter covers 60 or more), or when it
+    is a stroke: at least ``stroke`` pixels tall and four times as tall as
+    wide. A danda in small type is such a stroke, 2 × 14 pixels; specks that
+    clump into pieces stay smaller than either.
     """
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink_mask(grey), connectivity=8)
-    areas = stats[:, cv2.CC_STAT_AREA].copy()
-    areas[0] = 0
-    small = np.zeros(n, bool)
-    small[1:] = areas[1:] <= max_area
+    areas = stats[:, cv2.CC_STAT_AREA]
+    heights, widths = stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_WIDTH]
+    ink = np.arange(n) > 0
+    small = ink & (areas <= max_area)
     larger = (labels > 0) & ~small[labels]
     near = cv2.dilate(larger.astype(np.uint8), np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)) > 0
     beside = np.zeros(n, bool)
     beside[labels[near]] = True
     speck = small & ~beside
-    return SpeckMap(labels, areas, speck, bool(speck.sum() >= min_density * grey.size / 1e6))
+    letter = ink & ((areas >= letter_area) | ((heights >= stroke) & (heights >= 4 * widths)))
+    return SpeckMap(labels, speck, letter, bool(speck.sum() >= min_density * grey.size / 1e6))
 
 
 def remove_specks(grey: np.ndarray, specks: SpeckMap | None = None) -> np.ndarray:
@@ -81,20 +91,18 @@ def remove_specks(grey: np.ndarray, specks: SpeckMap | None = None) -> np.ndarra
     return out
 
 
-def letter_share(specks: SpeckMap, box: Box, min_area: int = 30) -> float:
-    """The share of the ink inside ``box`` that belongs to components of at least ``min_area`` pixels (0 if none).
+def letter_share(specks: SpeckMap, box: Box) -> float:
+    """The share of the ink inside ``box`` that belongs to letter-sized components (0 if it holds none).
 
-    A letter of print that is readable at all covers more than 30 pixels of
-    ink (at 150 dpi a 10-point Odia letter covers 60 or more), as do a
-    danda and the pieces of a broken letter; clumped specks stay below that.
-    Whole components are measured, so a letter the box cuts still counts.
+    Whole components are measured (:func:`find_specks`), so a letter the box
+    cuts still counts.
     """
     x0, y0, x1, y1 = (max(0, int(v)) for v in box)
     inside = specks.labels[y0:y1, x0:x1]
     ink = inside[inside > 0]
     if ink.size == 0:
         return 0.0
-    return float(np.count_nonzero(specks.areas[ink] >= min_area)) / ink.size
+    return float(np.count_nonzero(specks.letter[ink])) / ink.size
 
 
 def drop_speck_boxes(specks: SpeckMap, boxes: Sequence[Box], min_share: float = 0.5) -> list[Box]:
@@ -103,8 +111,9 @@ def drop_speck_boxes(specks: SpeckMap, boxes: Sequence[Box], min_share: float = 
     On a page that is not speckled every box is kept: the test is there for
     the clumps of a speckled page, and a clean page's small type should never
     depend on it. On synthetic development pages (seed 2, all degradation
-    levels) every line read has at least 0.82 of its ink in letter-sized
-    components; the boxes over specks on speckled blank pages at most 0.07.
+    levels) every line read has at least 0.82 of its ink in pieces of 30
+    pixels or more; the boxes over specks on speckled blank pages at most
+    0.07. A danda boxed on its own has none (2 × 14 pixels), hence strokes.
     """
     if not specks.speckled:
         return list(boxes)
