@@ -95,14 +95,31 @@ def test_letters_hold_letter_sized_ink_and_clumps_of_specks_do_not(page) -> None
     assert letter_share(specks, (0, 0, 0, 0)) == 0.0
 
 
-def test_boxes_over_specks_are_dropped_only_on_a_speckled_page(page) -> None:
+def test_on_a_page_of_text_every_box_is_kept_speckled_or_not(page) -> None:
+    """Where most of the boxes' ink is letters, the detector is trusted: worn small type breaks into pieces as
+    small as clumped specks, and a page of text must not lose such a line."""
     lines = [ln.box for ln in page.lines]
     top = min(b[1] for b in lines)
     clump = (20, 2, page.image.shape[1] - 20, top - 4)
-    assert drop_speck_boxes(find_specks(page.image), [*lines, clump]) == [*lines, clump]  # clean page: all kept
+    assert drop_speck_boxes(find_specks(page.image), [*lines, clump]) == [*lines, clump]  # clean page
     noisy = page.image.copy()
     noisy[_clumped_specks(noisy.shape, 6) & (cv2.erode(page.image, np.ones((9, 9), np.uint8)) > 250)] = 40
-    assert drop_speck_boxes(find_specks(noisy), [*lines, clump]) == lines
+    specks = find_specks(noisy)
+    assert specks.speckled and drop_speck_boxes(specks, [*lines, clump]) == [*lines, clump]
+
+
+def test_on_a_page_of_noise_only_the_boxes_with_letters_stay() -> None:
+    """A speckled page whose boxes hold mostly clumps of specks keeps the one box with a letter in it (a page
+    number) and loses the rest."""
+    grey = np.full((900, 700), 235, np.uint8)
+    grey[_clumped_specks(grey.shape, 9)] = 50
+    grey[795:825, 340:372] = 235
+    grey[800:820, 345:349] = 0  # a letter-like mark: an L of 4-px strokes
+    grey[816:820, 345:365] = 0
+    number = (345, 800, 365, 820)
+    clumps = [(40, 100, 600, 130), (40, 300, 400, 340), (200, 600, 260, 615)]
+    assert letter_share(find_specks(grey), number) == 1.0
+    assert drop_speck_boxes(find_specks(grey), [*clumps, number]) == [number]
 
 
 def test_a_speckled_blank_page_reads_as_no_text() -> None:

@@ -53,8 +53,9 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="join lines set across a column gutter (an inset's captions) with the text beside them, "
                              "instead of reading them after the columns")
     parser.add_argument("--no-despeckle", action="store_true",
-                        help="let the page line detector see specks of dust and noise (by default they are painted "
-                             "over for it; the recognizer always reads the page as it is)")
+                        help="let the page line detector see specks of dust and noise, and read its boxes over "
+                             "clumps of them (by default specks are painted over for it and boxes without "
+                             "letter-sized ink dropped; the recognizer always reads the page as it is)")
     parser.add_argument("--batch-size", type=positive_int, default=32,
                         help="line images recognized per batch (default 32)")
     add_builtin_model_options(parser)
