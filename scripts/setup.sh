@@ -25,7 +25,7 @@ PIP="$VENV/bin/pip"
 if [ "$MODE" = dev ]; then
   # CPU machines here carry these wheels on local disk; torchvision is needed by the Qwen2.5-VL processor.
   "$VENV/bin/python" -c "import torch, torchvision" 2>/dev/null || "$PIP" install -q torch==2.14.1 torchvision==0.29.1
-  "$PIP" install -q -e ".[dev,train,vlm,serve,hf]"
+  "$PIP" install -q -c constraints.txt -e ".[dev,train,vlm,serve,hf]"
 else
-  "$PIP" install -q .
+  "$PIP" install -q -c constraints.txt .
 fi
