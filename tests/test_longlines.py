@@ -79,5 +79,7 @@ def test_engine_reads_a_line_in_pieces_as_a_whole() -> None:
     engine._run_batch = spy  # type: ignore[method-assign]
     pieced = engine.recognize([image, image])
     assert len(seen) == 6 and sum(seen) == 2 * image.shape[1]
-    assert pieced[0] == pieced[1]
-    assert score_pair(text, pieced[0].text).cer <= max(0.05, score_pair(text, whole).cer)
+    # Each copy is read as well as the whole line. The copies need not read alike: the LSTM's inputs are quantized
+    # with one range per batch, and the two workers' batches hold different pieces (one worker reads them alike).
+    for result in pieced:
+        assert score_pair(text, result.text).cer <= max(0.05, score_pair(text, whole).cer)

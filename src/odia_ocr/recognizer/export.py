@@ -88,9 +88,19 @@ def export_onnx(model_file: str | Path, out: str | Path, opset: int = 17) -> Mod
 
 
 def quantize_int8(
-    onnx_in: str | Path, onnx_out: str | Path, calibration: Sequence[np.ndarray] | None = None
+    onnx_in: str | Path, onnx_out: str | Path, calibration: Sequence[np.ndarray] | None = None,
+    reduce_range: bool = True,
 ) -> str:
-    """INT8 quantization; returns which kind was applied ("int8-dynamic" or "int8-static-conv").
+    """INT8 quantization; returns which kind was applied ("int8-dynamic" or "int8-static-conv", "-7bit" added
+    with ``reduce_range``).
+
+    ``reduce_range`` quantizes weights to 7 bits. ONNX Runtime multiplies
+    unsigned 8-bit activations by signed 8-bit weights; on x86 CPUs without
+    VNNI (AVX2 only, as most laptops) the pairwise products are summed into
+    16 bits and saturate, so the same model reads worse there than on a CPU
+    with VNNI. On such a machine (2026-11-28, `benchmarks/run_engines.py`,
+    README) crnn-xl-fig read strong lines at 6.25% with full-range INT8,
+    5.28% with 7-bit weights and 5.11% in fp32.
 
     Without ``calibration``: dynamic INT8 weights for the LSTM and linear layers;
     convolutions stay fp32. With ``calibration`` (a few dozen grey line images,
@@ -142,12 +152,13 @@ def quantize_int8(
                 quantize_static(
                     str(src), str(static), _Lines(), quant_format=QuantFormat.QDQ,
                     op_types_to_quantize=["Conv", "Relu", "MaxPool"], per_channel=True,
-                    activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
+                    activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, reduce_range=reduce_range,
                 )
             src, kind = static, "int8-static-conv"
         quantize_dynamic(
-            str(src), str(tmp_out), weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul", "Gemm", "LSTM"]
+            str(src), str(tmp_out), weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul", "Gemm", "LSTM"],
+            reduce_range=reduce_range,
         )
         embed_metadata(tmp_out, meta)
         atomic_write_bytes(onnx_out, tmp_out.read_bytes())
-    return kind
+    return kind + ("-7bit" if reduce_range else "")
