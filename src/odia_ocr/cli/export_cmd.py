@@ -14,7 +14,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("model", help="model file or checkpoint (.safetensors) written by `odia-ocr train`")
     parser.add_argument("--out", required=True, help="output .onnx path")
     parser.add_argument("--int8", action="store_true",
-                        help="also write OUT with .int8.onnx suffix: INT8 weights (check CER with eval)")
+                        help="also write OUT with .int8.onnx suffix: INT8 weights, 7 bits wide so that CPUs without "
+                             "VNNI do not saturate (check CER with eval)")
     parser.add_argument("--calibration", metavar="DATASET",
                         help="with --int8: line images (any dataset `data` reads; the first 64 are used) to calibrate "
                              "static INT8 convolutions, about 1.4x faster than the dynamic INT8 used without it")
