@@ -57,7 +57,7 @@ def find_specks(
 
     A component is letter-sized when it covers at least ``letter_area``
     pixels, or when it is a stroke: at least ``stroke`` pixels tall and four
-    times as tall as wide (a danda in small type is 2 × 14 pixels). Rendered
+    times as tall as wide (a danda in small type is 2 × 14 pixels). Rendered by hand
     at 150 dpi, a 10-point Odia letter (ର, ଠ, ଓ, କ, ତ) covers 46–156 pixels in
     the regular to black weights of the bundled fonts, but 20–29 in Noto Sans
     Oriya Condensed Thin. Specks that clump mostly stay under both sizes.
