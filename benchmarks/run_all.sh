@@ -26,6 +26,7 @@ run pagespeed-a4   benchmarks/pages_speed.py --paper a4
 run pagesdet    benchmarks/pages_detection.py --count 48 --seed 3 --data bench-out/synth-pages-s3
 run pagesorient benchmarks/pages_orientation.py --count 40 --seed 2
 run pagesnoise  benchmarks/pages_noise.py --count 12 --seed 2
+run batchdep    benchmarks/batch_dependence.py
 run int8        benchmarks/int8_variants.py
 if [[ "${1:-}" == "--all" ]]; then
   run variants  benchmarks/recognizer_variants.py

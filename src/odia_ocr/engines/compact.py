@@ -118,7 +118,7 @@ class CompactEngine:
         (:func:`~odia_ocr.recognizer.inkcrop.crop_to_ink`), and the more
         confident reading is kept; 0 (the default) turns this off. Off by
         default because at 0.95, chosen on validation lines, it raised the
-        benchmark's clean-line CER past the 1% target with v5 (see the README).
+        benchmark's clean-line CER past the 1% target with v5 (docs/recognizer-log.md).
         ``deskew``: level slanted lines before reading them
         (:func:`~odia_ocr.recognizer.deskew.deskew_line`); None takes the
         engine's default (on for ``default``, off for ``compact``, whose
@@ -274,14 +274,14 @@ class DefaultEngine(CompactEngine):
     """The larger model with beam search, the bundled character LM and word list: what `odia-ocr read` uses.
 
     ``compact`` keeps the smaller v7 model for speed; ``default`` reads with
-    ``odia-crnn-wide.onnx`` (crnn-xl, 5.60M parameters), which on the line
-    benchmark reads every level but medium better than v7 (README).
+    ``odia-crnn-wide.onnx`` (crnn-xl-fig, 5.60M parameters), which reads every
+    level of the line benchmark better than v7 (README, Synthetic lines).
 
     On the synthetic benchmark the LM lowers CER at every degradation level;
     ``decoder="greedy"`` trades that for several times the decoding speed.
     Slanted lines are levelled first (``deskew``), which on validation lines
     lowered CER at the light, medium and strong levels and left clean lines
-    alone (the README has the measurements).
+    alone (measurements in docs/recognizer-log.md).
     """
 
     name = "default"

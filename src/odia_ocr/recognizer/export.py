@@ -99,7 +99,7 @@ def quantize_int8(
     VNNI (AVX2 only, as most laptops) the pairwise products are summed into
     16 bits and saturate, so the same model reads worse there than on a CPU
     with VNNI. On such a machine (2026-11-28, `benchmarks/run_engines.py`,
-    README) crnn-xl-fig read strong lines at 6.15% with full-range INT8,
+    docs/recognizer-log.md) crnn-xl-fig read strong lines at 6.15% with full-range INT8,
     5.28% with 7-bit weights and 5.11% in fp32.
 
     Without ``calibration``: dynamic INT8 weights for the LSTM and linear layers;

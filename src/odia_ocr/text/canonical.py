@@ -4,7 +4,7 @@ Every boundary of the toolkit (dataset readers, model outputs, metric inputs)
 calls :func:`canonicalize`, so two strings that a reader would call the same
 compare equal byte for byte.
 
-Policy (documented in README "Text canonicalization"):
+Policy (documented in the README, "Odia text canonicalization"):
 
 * Unicode NFC. Note that NFC *decomposes* ଡ଼ (U+0B5C) and ଢ଼ (U+0B5D) into
   letter + nukta (U+0B21/U+0B22 + U+0B3C) because they are composition
