@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from ctc_fixtures import BLANK, CS, KH, G, K, frames
 from odia_ocr.recognizer.beam import BeamConfig, beam_decode
 from odia_ocr.recognizer.decode import greedy_decode
 from odia_ocr.recognizer.lm import CharNgramLM
+from odia_ocr.text import canonicalize
 
 
 def test_greedy_collapses_repeats_and_blanks() -> None:
@@ -69,3 +71,48 @@ def test_lm_file_that_is_not_an_lm_is_a_value_error_naming_it(tmp_path) -> None:
         CharNgramLM.load(partial)
     with pytest.raises(FileNotFoundError):
         CharNgramLM.load(tmp_path / "missing.lm.json.gz")
+
+
+def _best_labelling_by_enumeration(logp: np.ndarray) -> tuple[int, ...]:
+    """The labelling with the highest total CTC probability, summed over every alignment (tiny inputs only)."""
+    totals: dict[tuple[int, ...], float] = {}
+    for path in itertools.product(range(logp.shape[1]), repeat=logp.shape[0]):
+        label = tuple(CS.ctc_collapse(list(path)))
+        totals[label] = totals.get(label, 0.0) + float(np.exp(sum(logp[t, c] for t, c in enumerate(path))))
+    return max(totals, key=totals.__getitem__)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_beam_search_finds_the_most_probable_labelling(seed: int) -> None:
+    """With a beam wide enough to keep every prefix, the search must find the exact CTC optimum.
+
+    Random peaked frames, some blank-only (the search's shortcut) and some
+    with repeats, checked against brute-force enumeration of all alignments.
+    """
+    rng = np.random.default_rng(seed)
+    logits = rng.normal(0, 2.5, size=(6, CS.num_classes))
+    logits[rng.integers(0, 6), :] = [8, 0, 0, 0, 0]  # a frame where only the blank is plausible
+    logp = logits - np.log(np.exp(logits).sum(1, keepdims=True))
+    want = _best_labelling_by_enumeration(logp)
+    got = beam_decode(logits, CS, cfg=BeamConfig(beam=4096, prune=1e-3 if seed % 2 else 1e-12))
+    assert got.text == canonicalize(CS.decode(list(want)))
+
+
+def test_lm_backs_off_exactly_as_interpolated_absolute_discounting() -> None:
+    """logprob equals the textbook interpolation, computed here from the counts, for seen and unseen contexts."""
+    lm = CharNgramLM.from_texts(["କଖଗ କଗ", "ଗଗକ କଖ", "ଖଖ"], order=3)
+    d = lm.discount
+
+    def reference(context: str, ch: str) -> float:
+        ctx = ("\x02" * 2 + context)[-2:]
+        p = 1.0 / (len(lm.vocab) + 1)
+        for k in range(len(ctx) + 1):
+            c = lm.counts.get(ctx[len(ctx) - k :])
+            if c:
+                total = sum(c.values())
+                p = max(c.get(ch, 0) - d, 0) / total + (d * len(c) / total) * p
+        return float(np.log(p))
+
+    for context in ("", "କ", "କଖ", "ଗଗ", "ଖଖ", "ଗ କ", "କକ"):
+        for ch in [*sorted(lm.vocab), "ଘ"]:
+            assert lm.logprob(context, ch) == pytest.approx(reference(context, ch), abs=1e-12), (context, ch)

@@ -57,6 +57,10 @@ def beam_decode(logits: np.ndarray, charset: Charset, lm: CharNgramLM | None = N
     log_prune = math.log(cfg.prune)
     if logp.shape[0] == 0 or int((logp > log_prune).sum(axis=1).max()) <= 1:
         return _single_path(logp, charset)
+    # The plausible classes of every frame, found for the whole line at once.
+    frames, classes = np.nonzero(logp > log_prune)
+    bounds = np.searchsorted(frames, np.arange(logp.shape[0] + 1)).tolist()
+    classes_l, values_l = classes.tolist(), logp[frames, classes].tolist()
     # prefix -> (log p ending in blank, log p ending in non-blank, lm score)
     beams: dict[tuple[int, ...], tuple[float, float, float]] = {(): (0.0, _NEG, 0.0)}
     # The LM reads only the last order-1 characters: keep that tail per prefix, not the whole text.
@@ -67,26 +71,28 @@ def beam_decode(logits: np.ndarray, charset: Charset, lm: CharNgramLM | None = N
     chars = charset.chars
     space = chars.index(" ") + 1 if lexicon is not None and " " in chars else -1
     lm_cache: dict[tuple[str, int], float] = {}
+    lse = _lse
     for t in range(logp.shape[0]):
-        row = logp[t]
-        cand = [(int(c), float(row[c])) for c in np.nonzero(row > log_prune)[0]]
+        lo, hi = bounds[t], bounds[t + 1]
+        cand = list(zip(classes_l[lo:hi], values_l[lo:hi], strict=True))
+        if hi - lo == 1 and cand[0][0] == 0:
+            # Only a blank is plausible: every beam takes it, and their order cannot change.
+            lp = cand[0][1]
+            beams = {k: (lse(pb, pnb) + lp, _NEG, lms) for k, (pb, pnb, lms) in beams.items()}
+            continue
+        # prefix -> [log p ending in blank, log p ending in non-blank, lm score]; adding _NEG changes nothing
         nxt: dict[tuple[int, ...], list[float]] = {}
-
-        def add(prefix: tuple[int, ...], pb: float, pnb: float, lm_score: float,
-                nxt: dict[tuple[int, ...], list[float]] = nxt) -> None:
-            cur = nxt.get(prefix)
-            if cur is None:
-                nxt[prefix] = [pb, pnb, lm_score]
-            else:
-                cur[0], cur[1] = _lse(cur[0], pb), _lse(cur[1], pnb)
-
         for prefix, (pb, pnb, lms) in beams.items():
-            total = _lse(pb, pnb)
+            total = lse(pb, pnb)
             last = prefix[-1] if prefix else -1
             tail, word = tails[prefix], words.get(prefix, "")
             for c, lp in cand:
                 if c == 0:
-                    add(prefix, total + lp, _NEG, lms)
+                    cur = nxt.get(prefix)
+                    if cur is None:
+                        nxt[prefix] = [total + lp, _NEG, lms]
+                    else:
+                        cur[0] = lse(cur[0], total + lp)
                     continue
                 new = (*prefix, c)
                 if new not in tails:
@@ -103,11 +109,21 @@ def beam_decode(logits: np.ndarray, charset: Charset, lm: CharNgramLM | None = N
                 if c == space and word and word in lexicon:  # type: ignore[operator]
                     extra += cfg.word_bonus
                 if c == last:
-                    add(prefix, _NEG, pnb + lp, lms)  # repeat collapses into the same character
-                    add(new, _NEG, pb + lp + extra, lms + extra)  # a blank separated a real double
+                    # the repeat collapses into the same character ...
+                    cur = nxt.get(prefix)
+                    if cur is None:
+                        nxt[prefix] = [_NEG, pnb + lp, lms]
+                    else:
+                        cur[1] = lse(cur[1], pnb + lp)
+                    score = pb + lp + extra  # ... or a blank separated a real double
                 else:
-                    add(new, _NEG, total + lp + extra, lms + extra)
-        ranked = sorted(nxt.items(), key=lambda kv: _lse(kv[1][0], kv[1][1]), reverse=True)[: cfg.beam]
+                    score = total + lp + extra
+                cur = nxt.get(new)
+                if cur is None:
+                    nxt[new] = [_NEG, score, lms + extra]
+                else:
+                    cur[1] = lse(cur[1], score)
+        ranked = sorted(nxt.items(), key=lambda kv: lse(kv[1][0], kv[1][1]), reverse=True)[: cfg.beam]
         beams = {k: (v[0], v[1], v[2]) for k, v in ranked}
         tails = {k: tails[k] for k in beams}
         if lexicon is not None:

@@ -30,6 +30,7 @@ class CharNgramLM:
         self.vocab: set[str] = set()
         self._cache: dict[tuple[str, str], float] = {}
         self._sizes: dict[str, tuple[int, int]] = {}  # context -> (total count, distinct next chars)
+        self._p_cache: dict[tuple[str, str], float] = {}  # (context, char) -> interpolated probability
 
     @classmethod
     def from_texts(cls, texts: Iterable[str], order: int = 5) -> CharNgramLM:
@@ -60,21 +61,35 @@ class CharNgramLM:
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        p = 1.0 / (len(self.vocab) + 1)  # uniform floor, also for unseen characters
-        for k in range(0, len(ctx) + 1):  # from the empty context up to the longest
-            sub = ctx[len(ctx) - k :]
-            c = self.counts.get(sub)
-            if not c:
-                continue
-            sizes = self._sizes.get(sub)
-            if sizes is None:
-                sizes = self._sizes[sub] = (sum(c.values()), len(c))
-            total, types = sizes
-            p = max(c.get(ch, 0) - self.discount, 0) / total + (self.discount * types / total) * p
+        p = self._interpolated(ctx, ch)
         lp = math.log(max(p, 1e-12))
         if len(self._cache) < 2_000_000:
             self._cache[key] = lp
         return lp
+
+    def _interpolated(self, ctx: str, ch: str) -> float:
+        """P(ch | ctx), interpolated down to the empty context and a uniform floor; cached per (context, char).
+
+        Each context's probability is built on its one-shorter suffix's, so
+        a beam search asking about many contexts that share a suffix computes
+        each shorter level once. Same arithmetic, in the same order, as
+        interpolating from the floor up on every call.
+        """
+        key = (ctx, ch)
+        p = self._p_cache.get(key)
+        if p is not None:
+            return p
+        p = self._interpolated(ctx[1:], ch) if ctx else 1.0 / (len(self.vocab) + 1)  # uniform floor
+        c = self.counts.get(ctx)
+        if c:
+            sizes = self._sizes.get(ctx)
+            if sizes is None:
+                sizes = self._sizes[ctx] = (sum(c.values()), len(c))
+            total, types = sizes
+            p = max(c.get(ch, 0) - self.discount, 0) / total + (self.discount * types / total) * p
+        if len(self._p_cache) < 2_000_000:
+            self._p_cache[key] = p
+        return p
 
     def prune(self, min_count: int) -> CharNgramLM:
         """Drop n-grams seen fewer than ``min_count`` times in contexts of two or more characters.
@@ -95,6 +110,7 @@ class CharNgramLM:
                 del self.counts[ctx]
         self._cache.clear()
         self._sizes.clear()
+        self._p_cache.clear()
         return self
 
     def save(self, path: str | Path) -> None:
