@@ -11,7 +11,6 @@ two threads (benchmarks/speed_recognizer.py, same run).
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +21,7 @@ from typing import NamedTuple, TypeVar
 import numpy as np
 
 from odia_ocr.engines.base import LineResult
+from odia_ocr.recognizer.batching import plan_batches
 from odia_ocr.recognizer.beam import BeamConfig
 from odia_ocr.recognizer.decode import Decoded, greedy_decode
 from odia_ocr.recognizer.deskew import deskew_line
@@ -171,14 +171,9 @@ class CompactEngine:
         self.model_path = path
 
     def _batches(self, images: Sequence[np.ndarray]) -> list[np.ndarray]:
-        """Indices of ``images`` in batches of similar width, enough of them to keep every worker busy."""
-        order = np.argsort([prepared_width(im.shape, self.height) for im in images], kind="stable")
-        n = len(order)
-        count = math.ceil(n / self.batch_size)
-        if self.workers > 1:  # a multiple of the workers, so none of them waits for the last batch alone
-            count = min(n, math.ceil(max(count, self.workers) / self.workers) * self.workers)
-        size = max(1, math.ceil(n / max(1, count)))
-        return [order[k : k + size] for k in range(0, n, size)]
+        """Indices of ``images`` in batches of similar width (little padding), enough to keep every worker busy."""
+        widths = [prepared_width(im.shape, self.height) for im in images]
+        return plan_batches(widths, self.batch_size, min_batches=self.workers)
 
     def _run_batch(self, images: Sequence[np.ndarray]) -> _Batch:
         """Prepare one batch of lines and run the network on it."""
