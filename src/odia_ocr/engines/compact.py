@@ -1,12 +1,13 @@
 """The built-in compact recognizer, run with ONNX Runtime (no torch needed).
 
-Lines are sorted by width so a batch wastes little padding, then each batch
-is preprocessed exactly as in training, run through the network and
-CTC-decoded in one of a few worker threads, and the results are returned in
-the caller's order. ONNX Runtime releases the GIL, so while one batch is in
-the network another is being prepared or decoded: on 2 cores, two workers
-with one ONNX thread each read 11–14% more lines/s than one batch at a time on
-two threads (benchmarks/speed_recognizer.py, same run).
+Lines are sorted by width and cut into batches where the least padding is
+wasted (odia_ocr.recognizer.batching), then each batch is preprocessed
+exactly as in training, run through the network and CTC-decoded in one of a
+few worker threads, and the results are returned in the caller's order. ONNX
+Runtime releases the GIL, so while one batch is in the network another is
+being prepared or decoded: on 2 cores, two workers with one ONNX thread each
+read 5–14% more lines/s than one batch at a time on two threads
+(benchmarks/speed_recognizer.py, same run; more on CPUs with VNNI).
 """
 
 from __future__ import annotations
@@ -107,8 +108,9 @@ class CompactEngine:
         """``decoder='lm'`` uses ``lm`` (a corpus .txt or a saved .lm.json.gz), or the bundled LM without one.
 
         Giving ``lm`` with any decoder implies beam search with that LM.
-        ``batch_size`` is the most lines per network run (balanced over the
-        workers; 16 is about as fast as 12 or 24 on 2 cores, and faster than 32).
+        ``batch_size`` is the most lines per network run (16 was about as fast
+        as 12 or 24 on 2 cores, and faster than 32); the batches are planned
+        by :func:`~odia_ocr.recognizer.batching.plan_batches`.
         ``threads`` is the CPU threads to use in all (0: every core);
         ``workers`` how many batches are in flight at once (0: 2 when there
         are 2 threads or more), each running the network on
