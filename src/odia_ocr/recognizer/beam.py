@@ -25,6 +25,10 @@ __all__ = ["BeamConfig", "beam_decode"]
 _NEG = -1e30
 
 
+def _first(item: tuple[float, object, object]) -> float:
+    return item[0]
+
+
 def _lse(a: float, b: float) -> float:
     if a < b:
         a, b = b, a
@@ -61,8 +65,8 @@ def beam_decode(logits: np.ndarray, charset: Charset, lm: CharNgramLM | None = N
     frames, classes = np.nonzero(logp > log_prune)
     bounds = np.searchsorted(frames, np.arange(logp.shape[0] + 1)).tolist()
     classes_l, values_l = classes.tolist(), logp[frames, classes].tolist()
-    # prefix -> (log p ending in blank, log p ending in non-blank, lm score)
-    beams: dict[tuple[int, ...], tuple[float, float, float]] = {(): (0.0, _NEG, 0.0)}
+    # prefix -> (log p ending in blank, log p ending in non-blank, lm score, log p of the prefix = lse of the two)
+    beams: dict[tuple[int, ...], tuple[float, float, float, float]] = {(): (0.0, _NEG, 0.0, 0.0)}
     # The LM reads only the last order-1 characters: keep that tail per prefix, not the whole text.
     keep = lm.order - 1 if lm is not None else 0
     tails: dict[tuple[int, ...], str] = {(): ""}
@@ -78,12 +82,11 @@ def beam_decode(logits: np.ndarray, charset: Charset, lm: CharNgramLM | None = N
         if hi - lo == 1 and cand[0][0] == 0:
             # Only a blank is plausible: every beam takes it, and their order cannot change.
             lp = cand[0][1]
-            beams = {k: (lse(pb, pnb) + lp, _NEG, lms) for k, (pb, pnb, lms) in beams.items()}
+            beams = {k: (total + lp, _NEG, lms, total + lp) for k, (_, _, lms, total) in beams.items()}
             continue
         # prefix -> [log p ending in blank, log p ending in non-blank, lm score]; adding _NEG changes nothing
         nxt: dict[tuple[int, ...], list[float]] = {}
-        for prefix, (pb, pnb, lms) in beams.items():
-            total = lse(pb, pnb)
+        for prefix, (pb, pnb, lms, total) in beams.items():
             last = prefix[-1] if prefix else -1
             tail, word = tails[prefix], words.get(prefix, "")
             for c, lp in cand:
@@ -123,8 +126,9 @@ def beam_decode(logits: np.ndarray, charset: Charset, lm: CharNgramLM | None = N
                     nxt[new] = [_NEG, score, lms + extra]
                 else:
                     cur[1] = lse(cur[1], score)
-        ranked = sorted(nxt.items(), key=lambda kv: lse(kv[1][0], kv[1][1]), reverse=True)[: cfg.beam]
-        beams = {k: (v[0], v[1], v[2]) for k, v in ranked}
+        scored = [(lse(v[0], v[1]), k, v) for k, v in nxt.items()]
+        scored.sort(key=_first, reverse=True)  # stable: ties keep the order they were reached in
+        beams = {k: (v[0], v[1], v[2], score) for score, k, v in scored[: cfg.beam]}
         tails = {k: tails[k] for k in beams}
         if lexicon is not None:
             words = {k: words[k] for k in beams}
@@ -132,8 +136,8 @@ def beam_decode(logits: np.ndarray, charset: Charset, lm: CharNgramLM | None = N
     def final(prefix: tuple[int, ...]) -> float:  # the last word ends with the line
         return cfg.word_bonus if lexicon is not None and words[prefix] and words[prefix] in lexicon else 0.0
 
-    best, (pb, pnb, lms) = max(beams.items(), key=lambda kv: _lse(kv[1][0], kv[1][1]) + final(kv[0]))
-    acoustic = _lse(pb, pnb) - lms
+    best, (_, _, lms, total) = max(beams.items(), key=lambda kv: kv[1][3] + final(kv[0]))
+    acoustic = total - lms
     conf = math.exp(acoustic / max(1, len(best))) if best else 1.0
     return Decoded(canonicalize(charset.decode(best)), min(1.0, conf))
 
