@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import unicodedata
 
+import numpy as np
 import pytest
 
-from odia_ocr.text import aksharas, canonicalize, default_charset
+from odia_ocr.text import aksharas, canonicalize, default_charset, is_canonical
 
 RA, VIRAMA, NUKTA = "\u0b30", "\u0b4d", "\u0b3c"
 
@@ -96,3 +97,31 @@ def test_charset_encode_decode_roundtrip() -> None:
     assert cs.decode(cs.ctc_collapse([0, ids[0], ids[0], 0, ids[1], 0])) == text[:2]
     with pytest.raises(KeyError, match="U\\+4E2D"):
         cs.encode("中")
+
+
+def test_canonical_check_never_passes_a_text_the_rewrite_would_change() -> None:
+    """is_canonical (the fast path of canonicalize) answers True only where the full rewrite is the identity.
+
+    Random strings over every character some step of the rewrite touches:
+    spaces of all kinds, line breaks, danda bars, invisible marks, both nukta
+    spellings, VA, combining signs before and after spaces.
+    """
+    from odia_ocr.text.canonical import _rewrite
+
+    alphabet = [
+        " ", "  ", "\n", "\r", "\t", "\u00a0", "\u2003", "\u2028", "|", "\u200d", "\u200c", "\u00ad",
+        "\u0b15", "\u0b2f", "\u0b3c", "\u0b5f", "\u0b21", "\u0b5c", "\u0b35", "\u0b71", "\u0b3e", "\u0b4d",
+        "\u0b47", "\u0b57", "\u0b4c", "\u0b02", "\u0b66", "a", "1", "\u0964",
+    ]
+    rng = np.random.default_rng(0)
+    checked = recognized = 0
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet, size=int(rng.integers(0, 9))))
+        canonical = _rewrite(text)
+        recognized += is_canonical(canonical)
+        if is_canonical(text):
+            checked += 1
+            assert _rewrite(text) == text, repr(text)
+        assert canonicalize(text) == canonical
+    assert checked > 500  # the check did pass many texts, so the assertion above was exercised
+    assert recognized > 0.95 * 20_000  # and it knows the canonical form when it sees it
