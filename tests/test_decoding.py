@@ -69,6 +69,10 @@ def test_lm_file_that_is_not_an_lm_is_a_value_error_naming_it(tmp_path) -> None:
     partial.write_bytes(gzip.compress(b'{"order": 5}'))
     with pytest.raises(ValueError, match=r"partial\.lm\.json\.gz: not a character LM .*discount"):
         CharNgramLM.load(partial)
+    misshapen = tmp_path / "misshapen.lm.json.gz"
+    misshapen.write_bytes(gzip.compress('{"order": 3, "discount": 0.75, "counts": {"କ": [1, 2]}}'.encode()))
+    with pytest.raises(ValueError, match=r"misshapen\.lm\.json\.gz: not a character LM .*not a mapping"):
+        CharNgramLM.load(misshapen)
     with pytest.raises(FileNotFoundError):
         CharNgramLM.load(tmp_path / "missing.lm.json.gz")
 
