@@ -5,8 +5,9 @@
 Reports batched lines/s of the compact model with greedy decoding (engine
 `compact`) and with beam search + the bundled character LM (engine `default`,
 what `odia-ocr read` uses), Tesseract lines/s on the same lines, the ratios,
-and the peak RSS of `odia-ocr read` on 100 line images (a separate process,
-measured with getrusage). Targets (issue #3): >=150 lines/s, >=25x
+the peak RSS of `odia-ocr read` on 100 line images (a separate process,
+measured with getrusage), and the wall time of a whole `odia-ocr read` command
+on one line image, start-up included. Targets (issue #3): >=150 lines/s, >=25x
 Tesseract, <=400 MB. As a same-run baseline for the engine's batch
 pipelining, `compact` is also timed with one batch at a time on all threads
 (``workers=1``), as the engine ran before it had worker threads, and
@@ -48,6 +49,21 @@ def _lines_per_s(engine_name: str, images: list[np.ndarray], model: str | None, 
     return best
 
 
+def _one_file_seconds(path: Path, model: str | None, repeats: int = 3) -> float:
+    """Wall time of a whole `odia-ocr read FILE` command on one line image (start-up included), best of ``repeats``.
+
+    What a user waits for reading one image: interpreter start, imports, loading
+    the model, LM and word list, and the reading itself.
+    """
+    cmd = [sys.executable, "-m", "odia_ocr", "read", str(path), *(["--model", model] if model else [])]
+    best = float("inf")
+    for _ in range(repeats):
+        t = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
 def _peak_rss_mb(paths: list[Path], model: str | None) -> float:
     cmd = [sys.executable, "-m", "odia_ocr", "read", *map(str, paths)]
     if model:
@@ -72,6 +88,7 @@ def main() -> int:
     no_deskew = _lines_per_s("default", images, args.model, 3, deskew=False)
     tess = _lines_per_s("tesseract", images[: args.tesseract_lines], None, 1)
     rss = _peak_rss_mb(paths[:100], args.model)
+    one_file = _one_file_seconds(paths[0], args.model)
     result = {
         "machine": machine_line(machine_info()),
         "lines": len(images),
@@ -83,6 +100,7 @@ def main() -> int:
         "speedup_vs_tesseract": round(compact / tess, 1),
         "default_lm_speedup_vs_tesseract": round(default / tess, 1),
         "read_100_lines_peak_rss_mb": round(rss, 1),
+        "read_one_line_command_seconds": round(one_file, 2),
     }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=2), encoding="utf-8")
@@ -93,7 +111,8 @@ def main() -> int:
     print(f"| compact, one batch at a time (workers=1) | {serial:.1f} |")
     print(f"| tesseract ori (psm 7) | {tess:.2f} |")
     print(f"speed-up: greedy {compact / tess:.1f}x, beam + LM {default / tess:.1f}x; "
-          f"peak RSS of `odia-ocr read` on 100 lines: {rss:.0f} MB")
+          f"peak RSS of `odia-ocr read` on 100 lines: {rss:.0f} MB; "
+          f"`odia-ocr read` of one line image, start-up included: {one_file:.2f} s")
     return 0
 
 
