@@ -49,13 +49,18 @@ def _lines_per_s(engine_name: str, images: list[np.ndarray], model: str | None, 
     return best
 
 
+def _read_command(paths: list[Path], model: str | None) -> list[str]:
+    """`odia-ocr read PATHS` in a fresh interpreter, with ``--model`` when one is given."""
+    return [sys.executable, "-m", "odia_ocr", "read", *map(str, paths), *(["--model", model] if model else [])]
+
+
 def _one_file_seconds(path: Path, model: str | None, repeats: int = 3) -> float:
     """Wall time of a whole `odia-ocr read FILE` command on one line image (start-up included), best of ``repeats``.
 
     What a user waits for reading one image: interpreter start, imports, loading
     the model, LM and word list, and the reading itself.
     """
-    cmd = [sys.executable, "-m", "odia_ocr", "read", str(path), *(["--model", model] if model else [])]
+    cmd = _read_command([path], model)
     best = float("inf")
     for _ in range(repeats):
         t = time.perf_counter()
@@ -65,10 +70,7 @@ def _one_file_seconds(path: Path, model: str | None, repeats: int = 3) -> float:
 
 
 def _peak_rss_mb(paths: list[Path], model: str | None) -> float:
-    cmd = [sys.executable, "-m", "odia_ocr", "read", *map(str, paths)]
-    if model:
-        cmd += ["--model", model]
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(_read_command(paths, model), check=True, stdout=subprocess.DEVNULL)
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 

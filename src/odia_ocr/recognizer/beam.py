@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 
@@ -23,10 +24,6 @@ from odia_ocr.text import Charset, canonicalize
 __all__ = ["BeamConfig", "beam_decode"]
 
 _NEG = -1e30
-
-
-def _first(item: tuple[float, object, object]) -> float:
-    return item[0]
 
 
 def _lse(a: float, b: float) -> float:
@@ -127,7 +124,7 @@ def beam_decode(logits: np.ndarray, charset: Charset, lm: CharNgramLM | None = N
                 else:
                     cur[1] = lse(cur[1], score)
         scored = [(lse(v[0], v[1]), k, v) for k, v in nxt.items()]
-        scored.sort(key=_first, reverse=True)  # stable: ties keep the order they were reached in
+        scored.sort(key=itemgetter(0), reverse=True)  # stable: ties keep the order they were reached in
         beams = {k: (v[0], v[1], v[2], score) for score, k, v in scored[: cfg.beam]}
         tails = {k: tails[k] for k in beams}
         if lexicon is not None:

@@ -32,19 +32,23 @@ __all__ = ["CANONICALIZATION_ID", "canonicalize", "is_canonical", "is_odia_mark"
 #: Stored in model metadata so a model says which text form it was trained on.
 CANONICALIZATION_ID = "odia-canonical-v1"
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200c\u200d\u200b\ufeff\u00ad\u2060"), None)
+_INVISIBLE_CHARS = "\u200c\u200d\u200b\ufeff\u00ad\u2060"
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
+# Horizontal spaces, as a regex class body: every run of them becomes one space.
+_HSPACES = " \t\u00a0\u2000-\u200a\u202f\u205f\u3000"
 
 # Odia combining marks: signs, nukta, dependent vowels, virama, length marks.
 _ODIA_MARKS = "\u0b01\u0b02\u0b03\u0b3c\u0b3e-\u0b44\u0b47\u0b48\u0b4b-\u0b4d\u0b55-\u0b57\u0b62\u0b63"
 _SPACE_BEFORE_MARK = re.compile(rf"[ \t\u00a0]+(?=[{_ODIA_MARKS}])")
-_HSPACE_RUN = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_HSPACE_RUN = re.compile(f"[{_HSPACES}]+")
 _MARK_CLASS = re.compile(rf"[{_ODIA_MARKS}]")
 
 
 # Anything one of canonicalize's steps would change, other than NFC (checked apart) and the text's two ends.
+# Built from the same character sets as the steps, so the two cannot drift apart. Horizontal spaces other than
+# a single " " (and a space before a mark, or at a line's end or start) would all be rewritten.
 _NOT_CANONICAL = re.compile(
-    rf"[\u200c\u200d\u200b\ufeff\u00ad\u2060\r|\u0b35\t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
-    rf"|\u0b2f\u0b3c|  | \n|\n | (?=[{_ODIA_MARKS}])"
+    f"[{_INVISIBLE_CHARS}\r|\u0b35{_HSPACES.replace(' ', '')}]|\u0b2f\u0b3c|  | \n|\n | (?=[{_ODIA_MARKS}])"
 )
 
 
