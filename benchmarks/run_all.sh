@@ -28,6 +28,7 @@ run pagesorient benchmarks/pages_orientation.py --count 40 --seed 2
 run pagesnoise  benchmarks/pages_noise.py --count 12 --seed 2
 run batchdep    benchmarks/batch_dependence.py
 run padding     benchmarks/padding_waste.py
+run beamworst   benchmarks/beam_worst_case.py
 run int8        benchmarks/int8_variants.py
 if [[ "${1:-}" == "--all" ]]; then
   run variants  benchmarks/recognizer_variants.py

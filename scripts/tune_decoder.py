@@ -63,6 +63,7 @@ def main() -> None:
     ap.add_argument("--bonuses", default="2.0")
     ap.add_argument("--beams", default="8")
     ap.add_argument("--prunes", default="0.001", help="frame-probability floors for candidate characters")
+    ap.add_argument("--max-candidates", default="16", help="most classes explored per frame (0: no limit)")
     ap.add_argument("--word-bonuses", default="0", help="word-list bonuses to try (0: no word list)")
     ap.add_argument("--out", help="write the table as JSON here")
     args = ap.parse_args()
@@ -75,18 +76,24 @@ def main() -> None:
     rows = [{"setting": "greedy", "cer": score_corpus(refs, greedy)[0].cer, "s": 0.0}]
     lms = build_lms([int(x) for x in args.orders.split(",")], [int(x) for x in args.min_counts.split(",")])
     lexicon = Lexicon.load(default_lexicon_path())
-    for (name, lm), w, bonus, beam, word, prune in itertools.product(
+    first: list[str] | None = None
+    for (name, lm), w, bonus, beam, word, prune, most in itertools.product(
         lms.items(), _floats(args.lm_weights), _floats(args.bonuses), [int(b) for b in args.beams.split(",")],
-        _floats(args.word_bonuses), _floats(args.prunes),
+        _floats(args.word_bonuses), _floats(args.prunes), [int(k) for k in args.max_candidates.split(",")],
     ):
-        cfg = BeamConfig(beam=beam, prune=prune, lm_weight=w, insertion_bonus=bonus, word_bonus=word)
+        cfg = BeamConfig(beam=beam, prune=prune, lm_weight=w, insertion_bonus=bonus, word_bonus=word,
+                         max_candidates=most or engine.charset.num_classes)
         t0 = time.perf_counter()
         hyps = [beam_decode(lg, engine.charset, lm, cfg, lexicon if word else None).text for lg in logits]
-        setting = f"{name} w={w} bonus={bonus} beam={beam} words={word} prune={prune:g}"
+        setting = f"{name} w={w} bonus={bonus} beam={beam} words={word} prune={prune:g} max_candidates={most}"
+        first = hyps if first is None else first
         rows.append({"setting": setting, "cer": score_corpus(refs, hyps)[0].cer, "s": time.perf_counter() - t0,
+                     "differ_from_first": sum(a != b for a, b in zip(first, hyps, strict=True)),
                      **{k: v for k, v in val.cer_by_band(refs, hyps).items() if k != "cer"}})
-        bands = "  ".join(f"{k} {v:.2%}" for k, v in rows[-1].items() if k not in ("setting", "cer", "s"))
-        print(f"{setting}: CER {rows[-1]['cer']:.2%}  {bands} ({rows[-1]['s']:.1f} s)", flush=True)
+        skip = ("setting", "cer", "s", "differ_from_first")
+        bands = "  ".join(f"{k} {v:.2%}" for k, v in rows[-1].items() if k not in skip)
+        print(f"{setting}: CER {rows[-1]['cer']:.2%}  {bands} ({rows[-1]['s']:.1f} s; "
+              f"{rows[-1]['differ_from_first']} lines read differently than the first setting)", flush=True)
     rows.sort(key=lambda r: r["cer"])
     print(f"\n{args.lines} validation lines, model {engine.model_path}")
     for r in rows:

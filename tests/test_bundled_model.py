@@ -85,12 +85,25 @@ def test_parallel_batches_come_back_in_the_callers_order(sample) -> None:
     assert [r.text for r in engine.recognize(lines)] == want
 
 
-def test_blank_lines_read_empty(sample) -> None:
+def test_blank_lines_read_empty_without_a_search(sample, monkeypatch) -> None:
+    """A line without contrast is empty; the beam search never runs on it (the network is unsure of every class
+    there, and searching a long blank line took seconds)."""
+    import odia_ocr.recognizer.beam as beam
+
+    searched: list[int] = []
+
+    def counting(logits: np.ndarray, *args: object, **kwargs: object) -> object:
+        searched.append(len(logits))
+        return real(logits, *args, **kwargs)
+
+    real = beam.beam_decode
+    monkeypatch.setattr(beam, "beam_decode", counting)
     image, text = sample
     blank_wide, blank_narrow = np.full((32, 900), 255, np.uint8), np.zeros((40, 30), np.uint8)
     for engine in (CompactEngine(batch_size=2), DefaultEngine(batch_size=2)):
         got = engine.recognize([blank_wide, image, blank_narrow])
         assert got[0].text == got[2].text == "" and score_pair(text, got[1].text).cer <= 0.05
+    assert len(searched) == 1  # the default engine's search, on the sample only
 
 
 def test_one_worker_and_two_workers_read_alike(sample) -> None:

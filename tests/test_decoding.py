@@ -120,3 +120,32 @@ def test_lm_backs_off_exactly_as_interpolated_absolute_discounting() -> None:
     for context in ("", "କ", "କଖ", "ଗଗ", "ଖଖ", "ଗ କ", "କକ"):
         for ch in [*sorted(lm.vocab), "ଘ"]:
             assert lm.logprob(context, ch) == pytest.approx(reference(context, ch), abs=1e-12), (context, ch)
+
+
+def test_max_candidates_limits_each_frame_to_its_most_probable_classes() -> None:
+    """With one candidate a frame, the search can only follow the best path; with all, it finds better labellings.
+
+    Flat random frames make several classes plausible everywhere, so the
+    unlimited search differs from the best path on some seeds: the limit is
+    what makes the two agree, not the input.
+    """
+    differs = 0
+    for seed in range(12):
+        logits = np.random.default_rng(seed).normal(0, 1.0, size=(8, CS.num_classes))
+        best_path = greedy_decode(logits[None], np.array([8]), CS)[0].text
+        assert beam_decode(logits, CS, cfg=BeamConfig(beam=64, max_candidates=1)).text == best_path
+        differs += beam_decode(logits, CS, cfg=BeamConfig(beam=64, max_candidates=CS.num_classes)).text != best_path
+    assert differs > 0
+
+
+def test_max_candidates_keeps_ties_at_the_kth_class() -> None:
+    from odia_ocr.recognizer.beam import _keep_most_probable
+
+    logp = np.log(np.array([[0.4, 0.3, 0.3, 0.0, 0.0], [0.1, 0.6, 0.1, 0.1, 0.1], [0.5, 0.5, 0.0, 0.0, 0.0]]) + 1e-9)
+    plausible = logp > np.log(1e-3)
+    _keep_most_probable(plausible, logp, 2)
+    assert plausible.tolist() == [[True, True, True, False, False],  # the two tied for second both stay
+                                  [True, True, True, True, True],  # four tied for second
+                                  [True, True, False, False, False]]  # already within the limit
+    _keep_most_probable(plausible, logp, 1)
+    assert plausible.sum(axis=1).tolist() == [1, 1, 2]

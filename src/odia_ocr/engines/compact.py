@@ -237,8 +237,8 @@ class CompactEngine:
             from odia_ocr.recognizer.beam import beam_decode
 
             cfg = self.beam_cfg
-            decoded = [beam_decode(b.logits[j, :n], self.charset, self.lm, cfg, self.lexicon)
-                       for j, n in enumerate(b.frames)]
+            decoded = [beam_decode(b.logits[j, :n], self.charset, self.lm, cfg, self.lexicon) if inked
+                       else Decoded("", 1.0) for j, (n, inked) in enumerate(zip(b.frames, b.inked, strict=True))]
         return [d if inked else Decoded("", 1.0) for d, inked in zip(decoded, b.inked, strict=True)]
 
     def _recheck(self, images: Sequence[np.ndarray], decoded: list[Decoded]) -> list[Decoded]:

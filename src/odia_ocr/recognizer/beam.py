@@ -49,6 +49,12 @@ class BeamConfig:
     # 600 validation lines: seed 77 CER 3.29% without, 3.21% at 1.0, 3.18% at 2.0, 3.28% at 4.0; confirmed on
     # seed 78: 3.49% without, 3.17% at 1.5, 3.12% at 2.0, 3.15% at 3.0.
     word_bonus: float = 2.0
+    # At most this many of a frame's plausible classes, the most probable, are explored. It bounds the work per
+    # frame where the network is unsure of everything (an input unlike any it was trained on: 75 plausible classes
+    # a frame on a blank line, where a line of the benchmark has 2 to 4 on average). Chosen on 800 validation
+    # lines (scripts/tune_decoder.py --max-candidates 0,4,8,16,24, crnn-xl-fig, seed 77): 24 reads all of them
+    # as no limit does, 16 changes 3; benchmarks/beam_worst_case.py measures what it saves.
+    max_candidates: int = 24
 
 
 def beam_decode(logits: np.ndarray, charset: Charset, lm: CharNgramLM | None = None,
@@ -56,10 +62,12 @@ def beam_decode(logits: np.ndarray, charset: Charset, lm: CharNgramLM | None = N
     """Decode one line's (frames, classes) logits; ``lexicon`` adds ``cfg.word_bonus`` per known word."""
     logp = log_softmax(logits.astype(np.float32))
     log_prune = math.log(cfg.prune)
-    if logp.shape[0] == 0 or int((logp > log_prune).sum(axis=1).max()) <= 1:
+    plausible = logp > log_prune
+    if logp.shape[0] == 0 or int(plausible.sum(axis=1).max()) <= 1:
         return _single_path(logp, charset)
+    _keep_most_probable(plausible, logp, cfg.max_candidates)
     # The plausible classes of every frame, found for the whole line at once.
-    frames, classes = np.nonzero(logp > log_prune)
+    frames, classes = np.nonzero(plausible)
     bounds = np.searchsorted(frames, np.arange(logp.shape[0] + 1)).tolist()
     classes_l, values_l = classes.tolist(), logp[frames, classes].tolist()
     # prefix -> (log p ending in blank, log p ending in non-blank, lm score, log p of the prefix = lse of the two)
@@ -137,6 +145,15 @@ def beam_decode(logits: np.ndarray, charset: Charset, lm: CharNgramLM | None = N
     acoustic = total - lms
     conf = math.exp(acoustic / max(1, len(best))) if best else 1.0
     return Decoded(canonicalize(charset.decode(best)), min(1.0, conf))
+
+
+def _keep_most_probable(plausible: np.ndarray, logp: np.ndarray, k: int) -> None:
+    """Limit each row of ``plausible`` to its ``k`` most probable classes (ties at the k-th kept), in place."""
+    crowded = np.nonzero(plausible.sum(axis=1) > k)[0]
+    if len(crowded):
+        rows = logp[crowded]
+        kth = np.partition(rows, -k, axis=1)[:, -k, None]
+        plausible[crowded] &= rows >= kth
 
 
 def _single_path(logp: np.ndarray, charset: Charset) -> Decoded:
