@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from bench_io import machine_info, machine_line, repo_root, write_results
+from bench_io import engine_spec, folder_name, machine_info, machine_line, repo_root, write_results
 from odia_ocr.data.images import load_image
 from odia_ocr.engines.registry import create_engine
 from odia_ocr.engines.tesseract import TesseractEngine
@@ -80,7 +80,8 @@ def measure(records: list[dict[str, Any]], reader: PageReader, baseline: Tessera
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--engine", default="compact", help="line recognizer from the engine registry (default compact)")
+    p.add_argument("--engine", default="compact",
+                   help="line recognizer from the engine registry, NAME[@KEY=VALUE...] (default compact)")
     p.add_argument("--model", default=None, help="model option passed to the engine")
     p.add_argument("--detector", default="rapidocr", choices=["rapidocr", "classical"])
     p.add_argument("--sets", default="synth,real", help="comma-separated: synth, contents, insets, real")
@@ -100,7 +101,8 @@ def main() -> None:
     p.add_argument("--out", default=str(repo_root() / "bench-out"))
     args = p.parse_args()
     info = machine_info()
-    engine = create_engine(args.engine, **({"model": args.model} if args.model else {}))
+    name, options = engine_spec(args.engine)
+    engine = create_engine(name, **options, **({"model": args.model} if args.model else {}))
     layout = LayoutOptions(table_rows=not args.no_table_rows, insets=not args.no_insets)
     reader = PageReader(engine, create_detector(args.detector), ReadOptions(
         detector=args.detector, layout=layout, cell_gap=args.cell_gap, detect_despeckled=not args.no_despeckle))
@@ -134,7 +136,7 @@ def main() -> None:
     print(md)
     suffix = ("_no_table_rows" if args.no_table_rows else "") + ("_no_insets" if args.no_insets else "")
     suffix += ("" if args.cell_gap else "_no_cells") + ("_no_despeckle" if args.no_despeckle else "")
-    write_results(args.out, f"pages_read_{args.engine}_{args.detector}{suffix}", md,
+    write_results(args.out, f"pages_read_{folder_name(args.engine)}_{args.detector}{suffix}", md,
                   {"machine": info, "args": vars(args), "results": results})
 
 

@@ -26,11 +26,11 @@ from odia_ocr.recognizer.batching import plan_batches
 from odia_ocr.recognizer.beam import BeamConfig
 from odia_ocr.recognizer.decode import Decoded, greedy_decode
 from odia_ocr.recognizer.deskew import deskew_line
-from odia_ocr.recognizer.inkcrop import crop_to_ink
 from odia_ocr.recognizer.lexicon import Lexicon
 from odia_ocr.recognizer.longlines import MAX_PIECE_WIDTH, join_pieces, split_line
 from odia_ocr.recognizer.modelfile import LENGTHS_INPUT, META_KEY, ModelFormatError, ModelMeta
 from odia_ocr.recognizer.preprocess import frame_counts, pad_batch, prepare_line, prepared_width
+from odia_ocr.recognizer.recheck import TRIM, trim_margins
 
 __all__ = ["DECODERS", "CompactEngine", "DefaultEngine", "default_lm_path", "default_model_path", "read_onnx_meta"]
 
@@ -97,13 +97,15 @@ class CompactEngine:
     default_deskew = False
     #: Whether beam search adds the bundled word list's bonus when no ``lexicon`` is given.
     default_lexicon = False
+    #: Confidence below which a line is read a second time with trimmed margins when ``recheck_below`` is None.
+    default_recheck = 0.0
     #: File in odia_ocr/models read when no model is given; each engine can bundle its own.
     bundled_model = DEFAULT_MODEL_NAME
 
     def __init__(self, model: str | os.PathLike[str] | None = None, batch_size: int = 16, threads: int = 0,
                  decoder: str | None = None, lm: str | os.PathLike[str] | None = None, beam_width: int = 8,
                  lm_weight: float = BeamConfig.lm_weight, workers: int = 0,
-                 recheck_below: float = 0.0, deskew: bool | None = None,
+                 recheck_below: float | None = None, deskew: bool | None = None,
                  lexicon: str | os.PathLike[str] | bool | None = None) -> None:
         """``decoder='lm'`` uses ``lm`` (a corpus .txt or a saved .lm.json.gz), or the bundled LM without one.
 
@@ -116,11 +118,11 @@ class CompactEngine:
         are 2 threads or more), each running the network on
         ``threads // workers`` threads.
         ``recheck_below``: a line (or piece of a long line) read with less
-        confidence is read a second time cropped to its ink
-        (:func:`~odia_ocr.recognizer.inkcrop.crop_to_ink`), and the more
-        confident reading is kept; 0 (the default) turns this off. Off by
-        default because at 0.95, chosen on validation lines, it raised the
-        benchmark's clean-line CER past the 1% target with v5 (docs/recognizer-log.md).
+        confidence is read a second time with its top and bottom margins
+        trimmed (:mod:`~odia_ocr.recognizer.recheck`), and the more confident
+        reading is kept; 0 turns this off, None takes the engine's default
+        (0.9 for ``default``, chosen on validation lines; off for ``compact``,
+        whose job is speed).
         ``deskew``: level slanted lines before reading them
         (:func:`~odia_ocr.recognizer.deskew.deskew_line`); None takes the
         engine's default (on for ``default``, off for ``compact``, whose
@@ -168,7 +170,8 @@ class CompactEngine:
         self.height = self.meta.input_height
         self.batch_size = max(1, batch_size)
         self.max_piece_width = MAX_PIECE_WIDTH
-        self.recheck_below = recheck_below
+        self.recheck_below = self.default_recheck if recheck_below is None else recheck_below
+        self.recheck_trim = TRIM  # share of the height the second view cuts from the top and from the bottom
         self.deskew = self.default_deskew if deskew is None else deskew
         self.model_path = path
 
@@ -242,11 +245,11 @@ class CompactEngine:
         return [d if inked else Decoded("", 1.0) for d, inked in zip(decoded, b.inked, strict=True)]
 
     def _recheck(self, images: Sequence[np.ndarray], decoded: list[Decoded]) -> list[Decoded]:
-        """Read doubtful lines again cropped to their ink; keep whichever reading is more confident."""
+        """Read doubtful lines again with trimmed margins; keep whichever reading is more confident."""
         doubtful = [i for i, d in enumerate(decoded) if d.confidence < self.recheck_below]
         if not doubtful:
             return decoded
-        again = self._map_batches([crop_to_ink(images[i]) for i in doubtful], self._decode)
+        again = self._map_batches([trim_margins(images[i], self.recheck_trim) for i in doubtful], self._decode)
         out = list(decoded)
         for i, d in zip(doubtful, again, strict=True):
             if d.confidence > out[i].confidence:
@@ -286,3 +289,4 @@ class DefaultEngine(CompactEngine):
     default_decoder = "lm"
     default_deskew = True
     default_lexicon = True
+    default_recheck = 0.9
