@@ -8,6 +8,10 @@ compared. This renders one set of validation lines per benchmark level (training
 text from the corpora's 'val' split, the fonts and corpora of --config), reads them with
 each checkpoint in PyTorch (fp32, greedy) and prints CER per level and overall. Used to
 choose which candidate to export and benchmark.
+
+``--rare N`` adds N light-level lines of words that hold a conjunct rare in the training
+text (odia_ocr.synth.corpus.rare_akshara_words), taken from the word list's 'val' split, so
+that no checkpoint trained on them: how well a model reads heavy conjuncts it has seldom seen.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from pathlib import Path
 
 import torch
 
+from odia_ocr.synth.corpus import TextSampler, load_corpus_lines, rare_akshara_words, read_wordlist, split_of
 from odia_ocr.synth.degrade import LEVELS
 from odia_ocr.text import default_charset
 from odia_ocr.training.batches import Batch, width_sorted_batches
@@ -40,23 +45,43 @@ def level_batches(config: str, lines: int, seed: int) -> dict[str, list[Batch]]:
     return out
 
 
+def rare_batches(config: str, lines: int, seed: int) -> list[Batch]:
+    """``lines`` light-level lines of 'val'-split words holding a conjunct rare in the training text."""
+    cfg = load_config(config)
+    _, val_syn, _ = build_synthesizers(cfg)
+    train_text = [s for s in load_corpus_lines(cfg.corpora) if split_of(s) == "train"]
+    words = [w for p in cfg.wordlists for w in read_wordlist(p)]
+    train_text += [w for w in words if split_of(w) == "train"]
+    pool = rare_akshara_words(train_text, [w for w in words if split_of(w) == "val"], cfg.rare_akshara_below)
+    val_syn.texts = TextSampler([], pool, p_sentence=0.0, p_words=1.0)
+    samples = [val_syn.sample([seed, 7_000_003, i], level="light") for i in range(lines)]
+    return width_sorted_batches([(s.image, s.text) for s in samples], default_charset(), cfg.input_height,
+                                cfg.max_width)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("checkpoints", nargs="+", help="training checkpoints (.safetensors)")
     ap.add_argument("--config", default=str(ROOT / "configs" / "crnn-v8.toml"), help="fonts and corpora to render")
     ap.add_argument("--lines", type=int, default=300, help="lines per level")
     ap.add_argument("--seed", type=int, default=4242)
+    ap.add_argument("--rare", type=int, default=0, help="lines of rare-conjunct words to add as a set of their own")
+    ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
 
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
     sets = level_batches(args.config, args.lines, args.seed)
+    rare = {"rare conjuncts": rare_batches(args.config, args.rare, args.seed)} if args.rare else {}
     charset = default_charset()
-    print(f"| checkpoint | {' | '.join(sets)} | all |\n|:---|{'---:|' * (len(sets) + 1)}")
+    names = [*sets, "all", *rare]
+    print(f"| checkpoint | {' | '.join(names)} |\n|:---|{'---:|' * len(names)}")
     for path in args.checkpoints:
         model, _ = load_model(path)
         cers = [validate(model, batches, charset)["val_cer"] for batches in sets.values()]
         every = validate(model, [b for batches in sets.values() for b in batches], charset)["val_cer"]
-        print(f"| {path} | {' | '.join(f'{c:.2%}' for c in cers)} | {every:.2%} |", flush=True)
+        extra = [validate(model, batches, charset)["val_cer"] for batches in rare.values()]
+        print(f"| {path} | {' | '.join(f'{c:.2%}' for c in cers)} | {every:.2%} |"
+              + "".join(f" {c:.2%} |" for c in extra), flush=True)
 
 
 if __name__ == "__main__":

@@ -9,18 +9,26 @@ one split whatever the order of the files.
 from __future__ import annotations
 
 import hashlib
+import re
 import string
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from odia_ocr.text import Charset, canonicalize, default_charset
+from odia_ocr.text import Charset, aksharas, canonicalize, default_charset
 
-__all__ = ["TextSampler", "load_corpus_lines", "read_wordlist", "split_of"]
+__all__ = ["TextSampler", "load_corpus_lines", "rare_akshara_words", "read_wordlist", "split_of", "swap_vowel_sign"]
 
 _ODIA_DIGITS = "୦୧୨୩୪୫୬୭୮୯"
+#: Dependent vowel signs a consonant cluster can take (ୋ and ୌ precomposed, as canonical text has them).
+_VOWEL_SIGNS = "ାିୀୁୂୃେୈୋୌ"
+#: An akshara ending in a consonant cluster: its cluster, any vowel signs, any candrabindu/anusvara/visarga.
+_CONSONANT = "\u0b15-\u0b39\u0b5c\u0b5d\u0b5f\u0b71"
+_CLUSTER = re.compile(f"^([{_CONSONANT}\u0b3c\u0b4d]*[{_CONSONANT}\u0b3c])"
+                      "([\u0b3e-\u0b44\u0b47\u0b48\u0b4b\u0b4c\u0b55-\u0b57]*)([\u0b01-\u0b03]*)$")
 _PUNCT = [",", ".", "।", "?", "!", ":", ";", "-", "–", "(", ")", '"', "'", "“", "”", "‘", "’", "/", "%", "₹"]
 
 
@@ -57,6 +65,41 @@ def read_wordlist(path: str | Path, charset: Charset | None = None) -> list[str]
     return words
 
 
+def rare_akshara_words(sentences: Iterable[str], words: Sequence[str], below: int = 30) -> list[str]:
+    """The words of ``words`` that hold an akshara seen fewer than ``below`` times in the sentences and words.
+
+    A line recognizer learns a conjunct from the lines that hold it, and a
+    training text of everyday sentences holds the heavy ones (three consonants
+    with a ra-phala, as in ସ୍କ୍ରି or ନ୍ତ୍ରି) a handful of times or never: the
+    model then misreads them even on clean print. Drawing some lines from these
+    words (``TextSampler.p_rare``) shows it each conjunct often enough.
+    """
+    counts: Counter[str] = Counter()
+    for text in (*sentences, *words):
+        counts.update(aksharas(text))
+    rare = {a for a, n in counts.items() if n < below and _CLUSTER.match(a)}
+    return [w for w in words if any(a in rare for a in aksharas(w))]
+
+
+def swap_vowel_sign(word: str, rng: np.random.Generator) -> str:
+    """``word`` with one consonant-cluster akshara (a conjunct when it has one) given another vowel sign, or none.
+
+    Conjuncts and vowel signs combine freely in print, but a corpus holds only the
+    pairs its words use; recombining them covers pairs such as ସ୍କ୍ର + ି that no
+    training word holds. Words without such an akshara come back unchanged.
+    """
+    units = aksharas(word, keep_spaces=True)
+    slots = [i for i, u in enumerate(units) if _CLUSTER.match(u)]
+    slots = [i for i in slots if "\u0b4d" in units[i]] or slots  # a conjunct when there is one
+    if not slots:
+        return word
+    i = slots[int(rng.integers(len(slots)))]
+    cluster, _, marks = _CLUSTER.match(units[i]).groups()  # type: ignore[union-attr]
+    k = int(rng.integers(len(_VOWEL_SIGNS) + 1))
+    units[i] = cluster + (_VOWEL_SIGNS[k] if k < len(_VOWEL_SIGNS) else "") + marks
+    return "".join(units)
+
+
 @dataclass
 class TextSampler:
     """Draws line texts of a requested length from sentences, words and mixed tokens.
@@ -69,8 +112,15 @@ class TextSampler:
     words: Sequence[str] = ()
     p_sentence: float = 0.55
     p_words: float = 0.3  # the rest: mixed Odia/English/digit lines
+    # Words holding rare conjuncts (rare_akshara_words) and the share of lines drawn from them, before the
+    # draws above, half of their words with a vowel sign recombined (swap_vowel_sign). 0 draws nothing extra
+    # from the generator, so samplers without it give the same texts as before it existed.
+    rare_words: Sequence[str] = ()
+    p_rare: float = 0.0
 
     def sample(self, rng: np.random.Generator, target_len: int) -> str:
+        if self.p_rare > 0 and self.rare_words and rng.random() < self.p_rare:
+            return canonicalize(self._rare(rng, target_len)) or "ଓଡ଼ିଆ"
         r = rng.random()
         if r < self.p_sentence and self.sentences:
             text = self._span(rng, self.sentences[rng.integers(len(self.sentences))], target_len)
@@ -105,6 +155,13 @@ class TextSampler:
             if rng.random() < 0.08:
                 w = w + _PUNCT[rng.integers(len(_PUNCT))]
             out.append(w)
+        return " ".join(out)
+
+    def _rare(self, rng: np.random.Generator, target_len: int) -> str:
+        out: list[str] = []
+        while len(" ".join(out)) < target_len:
+            w = self.rare_words[rng.integers(len(self.rare_words))]
+            out.append(swap_vowel_sign(w, rng) if rng.random() < 0.5 else w)
         return " ".join(out)
 
     def _token(self, rng: np.random.Generator) -> str:

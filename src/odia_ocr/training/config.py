@@ -41,6 +41,10 @@ class TrainConfig:
     p_letterpress: float = 0.0  # share of lines printed as by letterpress: misaligned sorts, ragged/broken ink
     p_figure_spacing: float = 0.0  # share of lines holding a number whose digits are set apart (tabular figures)
     p_space_jitter: float = 0.0  # share of training texts with a word split or two words joined (spaces from pixels)
+    # share of lines made of words holding the training text's rare conjuncts, half with a vowel sign recombined
+    # (synth.corpus.rare_akshara_words: aksharas seen fewer than rare_akshara_below times in its sentences and words)
+    p_rare_aksharas: float = 0.0
+    rare_akshara_below: int = 30
     # model
     input_height: int = 32
     max_width: int = 1200
@@ -84,7 +88,8 @@ class TrainConfig:
             check_strength_weights(self.strength_weights)
         if self.max_seconds < 0:
             raise ValueError(f"max_seconds must be >= 0 (got {self.max_seconds})")
-        for name in ("p_ink_crop", "p_space_jitter", "p_word_spacing", "p_letterpress", "p_figure_spacing"):
+        for name in ("p_ink_crop", "p_space_jitter", "p_word_spacing", "p_letterpress", "p_figure_spacing",
+                     "p_rare_aksharas"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be a probability in [0, 1] (got {getattr(self, name)})")
 

@@ -26,7 +26,7 @@ from odia_ocr.metrics import score_corpus
 from odia_ocr.recognizer.decode import greedy_decode
 from odia_ocr.recognizer.model import CRNN, CRNNConfig, output_lengths
 from odia_ocr.recognizer.modelfile import ModelMeta, atomic_write_bytes
-from odia_ocr.synth.corpus import TextSampler, load_corpus_lines, read_wordlist, split_of
+from odia_ocr.synth.corpus import TextSampler, load_corpus_lines, rare_akshara_words, read_wordlist, split_of
 from odia_ocr.synth.fonts import discover_fonts, split_fonts
 from odia_ocr.synth.lines import LineSynthesizer
 from odia_ocr.text import Charset, default_charset
@@ -97,8 +97,10 @@ def build_synthesizers(cfg: TrainConfig) -> tuple[LineSynthesizer, LineSynthesiz
     words = [w for p in cfg.wordlists for w in read_wordlist(p)]
     train_words = [w for w in words if split_of(w) == "train"]
     sizes = tuple(cfg.font_sizes)
+    rare = rare_akshara_words(train_lines, train_words, cfg.rare_akshara_below) if cfg.p_rare_aksharas > 0 else []
     train_syn = LineSynthesizer(  # type: ignore[arg-type]
-        train_fonts, TextSampler(train_lines, train_words), sizes, style_jitter=cfg.style_jitter,
+        train_fonts, TextSampler(train_lines, train_words, rare_words=rare, p_rare=cfg.p_rare_aksharas), sizes,
+        style_jitter=cfg.style_jitter,
         p_ink_crop=cfg.p_ink_crop, p_space_jitter=cfg.p_space_jitter,
         strength_weights=cfg.strength_weights or None, p_word_spacing=cfg.p_word_spacing,
         p_letterpress=cfg.p_letterpress, p_figure_spacing=cfg.p_figure_spacing,
@@ -113,6 +115,7 @@ def build_synthesizers(cfg: TrainConfig) -> tuple[LineSynthesizer, LineSynthesiz
         "val_sentences": len(val_lines),
         "wordlists": [str(p) for p in cfg.wordlists],
         "train_words": len(train_words),
+        "rare_akshara_words": len(rare),
         "datasets": list(cfg.datasets),
         "dataset_ratio": cfg.dataset_ratio,
         "style_jitter": cfg.style_jitter,
