@@ -128,6 +128,9 @@ def model_card(meta, bench: dict | None, history: str | None = None, name: str =
            "unevenly inked strokes, show-through)" if td.get("p_letterpress") else "")
         + (f"; {td['p_figure_spacing']:.0%} of lines holding a number with its digits set 0.05-0.25 em apart "
            "(tabular figures)" if td.get("p_figure_spacing") else "")
+        + (f"; {cfg['p_rare_aksharas']:.0%} of lines made of the {td.get('rare_akshara_words')} training words that "
+           "hold a conjunct rare in the training text, half with a conjunct's vowel sign recombined"
+           if cfg.get("p_rare_aksharas") else "")
         + ".",
         "",
         "## Metrics",

@@ -125,6 +125,7 @@ def build_synthesizers(cfg: TrainConfig) -> tuple[LineSynthesizer, LineSynthesiz
         "p_word_spacing": cfg.p_word_spacing,
         "p_letterpress": cfg.p_letterpress,
         "p_figure_spacing": cfg.p_figure_spacing,
+        "p_rare_aksharas": cfg.p_rare_aksharas,
     }
     return train_syn, val_syn, summary
 
