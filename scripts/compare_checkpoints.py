@@ -17,25 +17,25 @@ that no checkpoint trained on them: how well a model reads heavy conjuncts it ha
 from __future__ import annotations
 
 import argparse
+import copy
 from pathlib import Path
 
 import torch
 
 from odia_ocr.synth.corpus import TextSampler, load_corpus_lines, rare_akshara_words, read_wordlist, split_of
 from odia_ocr.synth.degrade import LEVELS
+from odia_ocr.synth.lines import LineSynthesizer
 from odia_ocr.text import default_charset
 from odia_ocr.training.batches import Batch, width_sorted_batches
 from odia_ocr.training.checkpoint import load_model
-from odia_ocr.training.config import load_config
+from odia_ocr.training.config import TrainConfig, load_config
 from odia_ocr.training.loop import build_synthesizers, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def level_batches(config: str, lines: int, seed: int) -> dict[str, list[Batch]]:
+def level_batches(cfg: TrainConfig, val_syn: LineSynthesizer, lines: int, seed: int) -> dict[str, list[Batch]]:
     """``lines`` validation lines per level, batched by similar width as training validation does."""
-    cfg = load_config(config)
-    _, val_syn, _ = build_synthesizers(cfg)
     charset = default_charset()
     out: dict[str, list[Batch]] = {}
     for k, level in enumerate(LEVELS):
@@ -45,16 +45,15 @@ def level_batches(config: str, lines: int, seed: int) -> dict[str, list[Batch]]:
     return out
 
 
-def rare_batches(config: str, lines: int, seed: int) -> list[Batch]:
+def rare_batches(cfg: TrainConfig, val_syn: LineSynthesizer, lines: int, seed: int) -> list[Batch]:
     """``lines`` light-level lines of 'val'-split words holding a conjunct rare in the training text."""
-    cfg = load_config(config)
-    _, val_syn, _ = build_synthesizers(cfg)
     train_text = [s for s in load_corpus_lines(cfg.corpora) if split_of(s) == "train"]
     words = [w for p in cfg.wordlists for w in read_wordlist(p)]
     train_text += [w for w in words if split_of(w) == "train"]
     pool = rare_akshara_words(train_text, [w for w in words if split_of(w) == "val"], cfg.rare_akshara_below)
-    val_syn.texts = TextSampler([], pool, p_sentence=0.0, p_words=1.0)
-    samples = [val_syn.sample([seed, 7_000_003, i], level="light") for i in range(lines)]
+    rare_syn = copy.copy(val_syn)  # the same fonts and sizes, other text
+    rare_syn.texts = TextSampler([], pool, p_sentence=0.0, p_words=1.0)
+    samples = [rare_syn.sample([seed, 7_000_003, i], level="light") for i in range(lines)]
     return width_sorted_batches([(s.image, s.text) for s in samples], default_charset(), cfg.input_height,
                                 cfg.max_width)
 
@@ -70,8 +69,10 @@ def main() -> None:
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
-    sets = level_batches(args.config, args.lines, args.seed)
-    rare = {"rare conjuncts": rare_batches(args.config, args.rare, args.seed)} if args.rare else {}
+    cfg = load_config(args.config)
+    _, val_syn, _ = build_synthesizers(cfg)
+    sets = level_batches(cfg, val_syn, args.lines, args.seed)
+    rare = {"rare conjuncts": rare_batches(cfg, val_syn, args.rare, args.seed)} if args.rare else {}
     charset = default_charset()
     names = [*sets, "all", *rare]
     print(f"| checkpoint | {' | '.join(names)} |\n|:---|{'---:|' * len(names)}")

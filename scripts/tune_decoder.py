@@ -63,7 +63,8 @@ def main() -> None:
     ap.add_argument("--bonuses", default="2.0")
     ap.add_argument("--beams", default="8")
     ap.add_argument("--prunes", default="0.001", help="frame-probability floors for candidate characters")
-    ap.add_argument("--max-candidates", default="16", help="most classes explored per frame (0: no limit)")
+    ap.add_argument("--max-candidates", default=str(BeamConfig.max_candidates),
+                    help="most classes explored per frame (0: no limit)")
     ap.add_argument("--word-bonuses", default="0", help="word-list bonuses to try (0: no word list)")
     ap.add_argument("--out", help="write the table as JSON here")
     args = ap.parse_args()

@@ -9,7 +9,6 @@ one split whatever the order of the files.
 from __future__ import annotations
 
 import hashlib
-import re
 import string
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -19,16 +18,13 @@ from pathlib import Path
 import numpy as np
 
 from odia_ocr.text import Charset, aksharas, canonicalize, default_charset
+from odia_ocr.text.akshara import CONSONANT_AKSHARA
 
 __all__ = ["TextSampler", "load_corpus_lines", "rare_akshara_words", "read_wordlist", "split_of", "swap_vowel_sign"]
 
 _ODIA_DIGITS = "୦୧୨୩୪୫୬୭୮୯"
 #: Dependent vowel signs a consonant cluster can take (ୋ and ୌ precomposed, as canonical text has them).
 _VOWEL_SIGNS = "ାିୀୁୂୃେୈୋୌ"
-#: An akshara ending in a consonant cluster: its cluster, any vowel signs, any candrabindu/anusvara/visarga.
-_CONSONANT = "\u0b15-\u0b39\u0b5c\u0b5d\u0b5f\u0b71"
-_CLUSTER = re.compile(f"^([{_CONSONANT}\u0b3c\u0b4d]*[{_CONSONANT}\u0b3c])"
-                      "([\u0b3e-\u0b44\u0b47\u0b48\u0b4b\u0b4c\u0b55-\u0b57]*)([\u0b01-\u0b03]*)$")
 _PUNCT = [",", ".", "।", "?", "!", ":", ";", "-", "–", "(", ")", '"', "'", "“", "”", "‘", "’", "/", "%", "₹"]
 
 
@@ -77,7 +73,7 @@ def rare_akshara_words(sentences: Iterable[str], words: Sequence[str], below: in
     counts: Counter[str] = Counter()
     for text in (*sentences, *words):
         counts.update(aksharas(text))
-    rare = {a for a, n in counts.items() if n < below and _CLUSTER.match(a)}
+    rare = {a for a, n in counts.items() if n < below and CONSONANT_AKSHARA.match(a)}
     return [w for w in words if any(a in rare for a in aksharas(w))]
 
 
@@ -89,12 +85,12 @@ def swap_vowel_sign(word: str, rng: np.random.Generator) -> str:
     training word holds. Words without such an akshara come back unchanged.
     """
     units = aksharas(word, keep_spaces=True)
-    slots = [i for i, u in enumerate(units) if _CLUSTER.match(u)]
+    slots = [i for i, u in enumerate(units) if CONSONANT_AKSHARA.match(u)]
     slots = [i for i in slots if "\u0b4d" in units[i]] or slots  # a conjunct when there is one
     if not slots:
         return word
     i = slots[int(rng.integers(len(slots)))]
-    cluster, _, marks = _CLUSTER.match(units[i]).groups()  # type: ignore[union-attr]
+    cluster, _, marks = CONSONANT_AKSHARA.match(units[i]).groups()  # type: ignore[union-attr]
     k = int(rng.integers(len(_VOWEL_SIGNS) + 1))
     units[i] = cluster + (_VOWEL_SIGNS[k] if k < len(_VOWEL_SIGNS) else "") + marks
     return "".join(units)

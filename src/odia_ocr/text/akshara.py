@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["aksharas"]
+__all__ = ["CONSONANT_AKSHARA", "aksharas"]
 
 _C = "\u0b15-\u0b39\u0b5c\u0b5d\u0b5f\u0b71"  # consonants (incl. nukta letters, YYA, WA)
 _V = "\u0b05-\u0b14\u0b60\u0b61"  # independent vowels
@@ -26,6 +26,11 @@ _AKSHARA = re.compile(
     rf"|.",
     re.DOTALL,
 )
+
+
+#: One akshara built on consonants: groups (consonant cluster, vowel signs, candrabindu/anusvara/visarga).
+#: Aksharas ending in a virama or starting with an independent vowel do not match.
+CONSONANT_AKSHARA = re.compile(rf"^([{_C}]{_N}?(?:{_H}[{_C}]{_N}?)*)([{_M}]*)([{_S}]*)$")
 
 
 def aksharas(text: str, keep_spaces: bool = False) -> list[str]:
