@@ -3,11 +3,13 @@
     python scripts/tune_recheck.py --seed 77 --taus 0,0.8,0.9,0.95 --trims 0.06  # choose the threshold
     python scripts/tune_recheck.py --seed 77 --taus 0.9 --trims 0.04,0.08        # and the trim
     python scripts/tune_recheck.py --seed 78 --taus 0,0.9                         # confirm on another render
+    python scripts/tune_recheck.py --seed 77 --taus 0.9 --deskew on,off           # does deskewing still help?
 
 Lines are rendered as training validation renders them (training fonts, text
 from the corpora's 'val' hash split, random degradation strength), as in
 scripts/tune_decoder.py. For each threshold and trim the `default` engine reads
-every line as it ships (deskewing, beam search, LM, word list); lines read with
+every line as it ships (deskewing unless --deskew says otherwise, beam search,
+LM, word list); lines read with
 less confidence than the threshold are read again with the trim's share of
 their height cut from the top and the bottom (odia_ocr.recognizer.recheck),
 and the more confident reading is kept. Prints CER overall and per strength
@@ -38,6 +40,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=77, help="validation render seed (not a training run's)")
     ap.add_argument("--taus", default="0,0.8,0.9,0.95,1.01", help="thresholds to try (0: no second reading)")
     ap.add_argument("--trims", default=str(TRIM), help="shares of the height to cut from top and bottom")
+    ap.add_argument("--deskew", default="on", help="on, off or on,off: level slanted lines first")
     ap.add_argument("--out", help="write the table as JSON here")
     args = ap.parse_args()
 
@@ -45,14 +48,17 @@ def main() -> None:
     engine = DefaultEngine(args.model)
     refs = val.references(engine.charset)
     rows = []
-    for tau, trim in itertools.product((float(t) for t in args.taus.split(",")),
-                                       [float(t) for t in args.trims.split(",")]):
-        engine.recheck_below, engine.recheck_trim = tau, trim
+    deskews = [{"on": True, "off": False}[d] for d in args.deskew.split(",")]
+    for deskew, tau, trim in itertools.product(deskews, [float(t) for t in args.taus.split(",")],
+                                               [float(t) for t in args.trims.split(",")]):
+        engine.deskew, engine.recheck_below, engine.recheck_trim = deskew, tau, trim
         t0 = time.perf_counter()
         hyps = [r.text for r in engine.recognize(val.images)]
-        row = {"tau": tau, "trim": trim, "s": round(time.perf_counter() - t0, 2), **val.cer_by_band(refs, hyps)}
+        row = {"deskew": deskew, "tau": tau, "trim": trim, "s": round(time.perf_counter() - t0, 2),
+               **val.cer_by_band(refs, hyps)}
         rows.append(row)
-        print(f"tau {tau:<5} trim {trim:<5} CER {row['cer']:.2%}  " + "  ".join(f"{b} {row[b]:.2%}" for b in BANDS)
+        print(f"deskew {'on ' if deskew else 'off'} tau {tau:<5} trim {trim:<5} CER {row['cer']:.2%}  "
+              + "  ".join(f"{b} {row[b]:.2%}" for b in BANDS)
               + f"  ({row['s']} s)", flush=True)
     print(f"{args.lines} validation lines (seed {args.seed}), model {engine.model_path}")
     if args.out:
