@@ -9,6 +9,9 @@ text from the corpora's 'val' split, the fonts and corpora of --config), reads t
 each checkpoint in PyTorch (fp32, greedy) and prints CER per level and overall. Used to
 choose which candidate to export and benchmark.
 
+Checkpoints of different input heights (scripts/heighten_model.py) read the same
+lines, each prepared at its own model's height.
+
 ``--rare N`` adds N light-level lines of words that hold a conjunct rare in the training
 text (odia_ocr.synth.corpus.rare_akshara_words), taken from the word list's 'val' split, so
 that no checkpoint trained on them: how well a model reads heavy conjuncts it has seldom seen.
@@ -20,6 +23,7 @@ import argparse
 import copy
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from odia_ocr.synth.corpus import TextSampler, load_corpus_lines, rare_akshara_words, read_wordlist, split_of
@@ -34,18 +38,19 @@ from odia_ocr.training.loop import build_synthesizers, validate
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def level_batches(cfg: TrainConfig, val_syn: LineSynthesizer, lines: int, seed: int) -> dict[str, list[Batch]]:
-    """``lines`` validation lines per level, batched by similar width as training validation does."""
-    charset = default_charset()
-    out: dict[str, list[Batch]] = {}
+Lines = list[tuple[np.ndarray, str]]
+
+
+def level_lines(val_syn: LineSynthesizer, lines: int, seed: int) -> dict[str, Lines]:
+    """``lines`` validation lines (image, text) per level."""
+    out: dict[str, Lines] = {}
     for k, level in enumerate(LEVELS):
         samples = [val_syn.sample([seed, 5_000_011 + k, i], level=level) for i in range(lines)]
-        pairs = [(s.image, s.text) for s in samples]
-        out[level] = width_sorted_batches(pairs, charset, cfg.input_height, cfg.max_width)
+        out[level] = [(s.image, s.text) for s in samples]
     return out
 
 
-def rare_batches(cfg: TrainConfig, val_syn: LineSynthesizer, lines: int, seed: int) -> list[Batch]:
+def rare_lines(cfg: TrainConfig, val_syn: LineSynthesizer, lines: int, seed: int) -> Lines:
     """``lines`` light-level lines of 'val'-split words holding a conjunct rare in the training text."""
     train_text = [s for s in load_corpus_lines(cfg.corpora) if split_of(s) == "train"]
     words = [w for p in cfg.wordlists for w in read_wordlist(p)]
@@ -54,8 +59,7 @@ def rare_batches(cfg: TrainConfig, val_syn: LineSynthesizer, lines: int, seed: i
     rare_syn = copy.copy(val_syn)  # the same fonts and sizes, other text
     rare_syn.texts = TextSampler([], pool, p_sentence=0.0, p_words=1.0)
     samples = [rare_syn.sample([seed, 7_000_003, i], level="light") for i in range(lines)]
-    return width_sorted_batches([(s.image, s.text) for s in samples], default_charset(), cfg.input_height,
-                                cfg.max_width)
+    return [(s.image, s.text) for s in samples]
 
 
 def main() -> None:
@@ -71,16 +75,25 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     cfg = load_config(args.config)
     _, val_syn, _ = build_synthesizers(cfg)
-    sets = level_batches(cfg, val_syn, args.lines, args.seed)
-    rare = {"rare conjuncts": rare_batches(cfg, val_syn, args.rare, args.seed)} if args.rare else {}
+    lines = level_lines(val_syn, args.lines, args.seed)
+    rare = {"rare conjuncts": rare_lines(cfg, val_syn, args.rare, args.seed)} if args.rare else {}
     charset = default_charset()
-    names = [*sets, "all", *rare]
+    names = [*lines, "all", *rare]
+    batched: dict[int, tuple[dict[str, list[Batch]], dict[str, list[Batch]]]] = {}
     print(f"| checkpoint | {' | '.join(names)} |\n|:---|{'---:|' * len(names)}")
     for path in args.checkpoints:
-        model, _ = load_model(path)
+        model, meta = load_model(path)
+        if meta.input_height not in batched:  # batches by similar width, as training validation makes them
+
+            def batch(pairs: Lines, height: int = meta.input_height) -> list[Batch]:
+                return width_sorted_batches(pairs, charset, height, cfg.max_width)
+
+            batched[meta.input_height] = ({k: batch(v) for k, v in lines.items()},
+                                          {k: batch(v) for k, v in rare.items()})
+        sets, rare_sets = batched[meta.input_height]
         cers = [validate(model, batches, charset)["val_cer"] for batches in sets.values()]
         every = validate(model, [b for batches in sets.values() for b in batches], charset)["val_cer"]
-        extra = [validate(model, batches, charset)["val_cer"] for batches in rare.values()]
+        extra = [validate(model, batches, charset)["val_cer"] for batches in rare_sets.values()]
         print(f"| {path} | {' | '.join(f'{c:.2%}' for c in cers)} | {every:.2%} |"
               + "".join(f" {c:.2%} |" for c in extra), flush=True)
 
