@@ -79,18 +79,15 @@ def main() -> None:
     rare = {"rare conjuncts": rare_lines(cfg, val_syn, args.rare, args.seed)} if args.rare else {}
     charset = default_charset()
     names = [*lines, "all", *rare]
-    batched: dict[int, tuple[dict[str, list[Batch]], dict[str, list[Batch]]]] = {}
+    batched: dict[int, dict[str, list[Batch]]] = {}  # per input height: batches by similar width, as in training
     print(f"| checkpoint | {' | '.join(names)} |\n|:---|{'---:|' * len(names)}")
     for path in args.checkpoints:
         model, meta = load_model(path)
-        if meta.input_height not in batched:  # batches by similar width, as training validation makes them
-
-            def batch(pairs: Lines, height: int = meta.input_height) -> list[Batch]:
-                return width_sorted_batches(pairs, charset, height, cfg.max_width)
-
-            batched[meta.input_height] = ({k: batch(v) for k, v in lines.items()},
-                                          {k: batch(v) for k, v in rare.items()})
-        sets, rare_sets = batched[meta.input_height]
+        if meta.input_height not in batched:
+            batched[meta.input_height] = {k: width_sorted_batches(v, charset, meta.input_height, cfg.max_width)
+                                          for k, v in {**lines, **rare}.items()}
+        sets = {k: b for k, b in batched[meta.input_height].items() if k in lines}
+        rare_sets = {k: b for k, b in batched[meta.input_height].items() if k in rare}
         cers = [validate(model, batches, charset)["val_cer"] for batches in sets.values()]
         every = validate(model, [b for batches in sets.values() for b in batches], charset)["val_cer"]
         extra = [validate(model, batches, charset)["val_cer"] for batches in rare_sets.values()]

@@ -27,13 +27,13 @@ def main() -> int:
     args = ap.parse_args()
     try:
         model, meta = load_model(args.model)
-        tall = heighten(model.float(), args.height)
+        tall = heighten(model, args.height)
+        data = {**meta.training_data, "heightened_from": args.model}
+        save_model_file(args.out, tall, replace(meta, architecture=tall.cfg.to_dict(), input_height=args.height,
+                                                training_data=data, metrics={}))
     except (OSError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    data = {**meta.training_data, "heightened_from": args.model}
-    save_model_file(args.out, tall, replace(meta, architecture=tall.cfg.to_dict(), input_height=args.height,
-                                            training_data=data, metrics={}))
     print(f"wrote {args.out}: input height {args.height} (was {meta.input_height})")
     return 0
 

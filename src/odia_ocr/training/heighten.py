@@ -21,9 +21,11 @@ training, not a model to ship as is.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import torch
 
-from odia_ocr.recognizer.model import CRNN, CRNNConfig
+from odia_ocr.recognizer.model import CRNN
 
 __all__ = ["heighten", "row_weights"]
 
@@ -65,7 +67,7 @@ def heighten(model: CRNN, height: int) -> CRNN:
     cfg = model.cfg
     if height < HEIGHT_STEP or height % HEIGHT_STEP:
         raise ValueError(f"input height must be a positive multiple of {HEIGHT_STEP} (got {height})")
-    tall = CRNN(CRNNConfig(**{**cfg.to_dict(), "channels": tuple(cfg.channels), "input_height": height}))
+    tall = CRNN(replace(cfg, input_height=height))
     state = tall.state_dict()
     for name, old in model.state_dict().items():
         if name != "project.weight":
