@@ -220,3 +220,29 @@ def test_synth_cli_pages_with_contents_and_insets(tmp_path: Path, tiny_corpus: P
     assert main([*base, "--out", str(tmp_path / "x"), "--insets", "1.5"]) == 2
     err = capsys.readouterr().err
     assert "--insets 1.5: must be a share in [0, 1]" in err and len(err.strip().splitlines()) == 1
+
+
+def test_family_sampling_draws_every_typeface_alike(fonts) -> None:
+    """font_sampling="family": Samyak (one style, no danda) is drawn about as often as Noto Sans Oriya (20 styles),
+    with texts it can render; the default draws it far less often, as every style counts alike."""
+    texts = TextSampler(["ଓଡ଼ିଆ ଭାଷା ।", "ସାହିତ୍ୟ ଓ ସଂସ୍କୃତି ।", "ଭାରତ ଦେଶ"], [], p_sentence=1.0)
+    families = sorted({f.family for f in fonts})
+    n = 140
+
+    def drawn(syn: LineSynthesizer) -> dict[str, int]:
+        counts = dict.fromkeys(families, 0)
+        for i in range(n):
+            s = syn.sample([11, i], level="clean")
+            font = next(f for f in fonts if f.name == s.font)
+            assert syn.covers(font, s.text)
+            counts[font.family] += 1
+        return counts
+
+    by_family = drawn(LineSynthesizer(fonts, texts, font_sampling="family"))
+    by_style = drawn(LineSynthesizer(fonts, texts))
+    fair = n / len(families)
+    assert all(0.5 * fair <= c <= 1.6 * fair for c in by_family.values()), by_family
+    assert by_style["samyak-oriya"] < 0.5 * fair < by_family["samyak-oriya"]
+    assert by_style["noto-sans-oriya"] > 2 * by_family["noto-sans-oriya"]
+    with pytest.raises(ValueError, match="font_sampling"):
+        LineSynthesizer(fonts, texts, font_sampling="weight")

@@ -145,6 +145,8 @@ def test_overrides_parse_and_reject_unknown_keys() -> None:
         apply_overrides(TrainConfig(), ["strength_weights=[1,2]"])
     with pytest.raises(ValueError, match="p_word_spacing must be a probability"):
         apply_overrides(TrainConfig(), ["p_word_spacing=1.5"])
+    with pytest.raises(ValueError, match="font_sampling must be one of"):
+        apply_overrides(TrainConfig(), ["font_sampling=weight"])
     with pytest.raises(ValueError, match="p_figure_spacing must be a probability"):
         apply_overrides(TrainConfig(), ["p_figure_spacing=1.5"])
 

@@ -21,8 +21,8 @@ from odia_ocr.synth.render import DIGIT_CLASS, LineRenderer
 from odia_ocr.synth.spacing import perturb_spaces
 from odia_ocr.synth.style import sample_style, vary_style
 
-__all__ = ["FIGURE_SPACING_RANGE", "STRENGTH_BANDS", "WORD_SPACING_RANGE", "LineSynthesizer", "SynthLine",
-           "check_strength_weights", "ink_crop", "legible"]
+__all__ = ["FIGURE_SPACING_RANGE", "FONT_SAMPLING", "STRENGTH_BANDS", "WORD_SPACING_RANGE", "LineSynthesizer",
+           "SynthLine", "check_strength_weights", "ink_crop", "legible"]
 
 
 def ink_crop(mask: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -87,6 +87,12 @@ def check_strength_weights(weights: Sequence[float]) -> None:
                          f"(got {list(weights)})")
 
 
+#: How LineSynthesizer draws a line's font: every style equally often, or every family (typeface design).
+FONT_SAMPLING = ("style", "family")
+#: Texts drawn at most for a family drawn first before any font that covers the text is taken instead.
+_TEXT_DRAWS = 8
+
+
 class LineSynthesizer:
     """Draws complete line samples; all randomness comes from the key's generator."""
 
@@ -103,9 +109,15 @@ class LineSynthesizer:
         p_word_spacing: float = 0.0,
         p_letterpress: float = 0.0,
         p_figure_spacing: float = 0.0,
+        font_sampling: str = "style",
     ) -> None:
+        """``font_sampling``: "style" draws each of ``fonts`` equally often (a family of 20 styles 20 times as
+        often as a family of one); "family" draws a family first, then one of its styles, so that every
+        typeface design is seen equally often."""
         if not fonts:
             raise ValueError("no fonts to render with")
+        if font_sampling not in FONT_SAMPLING:
+            raise ValueError(f"font_sampling must be one of {', '.join(FONT_SAMPLING)}, not {font_sampling!r}")
         if strength_weights is not None:
             check_strength_weights(strength_weights)
         self.fonts = list(fonts)
@@ -124,11 +136,30 @@ class LineSynthesizer:
             self.strength_p = np.asarray(strength_weights, float) / sum(strength_weights)
         self.renderer = LineRenderer()
         self._coverage = {f.path: font_coverage(f.path) | {" "} for f in self.fonts}
+        self.font_sampling = font_sampling
+        self._families: dict[str, list[FontSpec]] = {}
+        for f in self.fonts:
+            self._families.setdefault(f.family, []).append(f)
 
     def covers(self, font: FontSpec, text: str) -> bool:
         """True when ``font`` has a glyph for every character of ``text``."""
         cov = self._coverage.get(font.path) or font_coverage(font.path)
         return all(c in cov for c in text)
+
+    def _pick_font(self, rng: np.random.Generator, text: str, family: Sequence[FontSpec] = ()) -> tuple[FontSpec, str]:
+        """A style of ``family`` that renders all of ``text``, else any font that does, and the text.
+
+        When no font covers the text, the first font drawn renders the characters it has.
+        """
+        styles = [f for f in family if self.covers(f, text)]
+        if styles:
+            return styles[int(rng.integers(len(styles)))], text
+        order = rng.permutation(len(self.fonts))
+        found = next((self.fonts[i] for i in order if self.covers(self.fonts[i], text)), None)
+        if found is not None:
+            return found, text
+        font = self.fonts[order[0]]
+        return font, "".join(c for c in text if self.covers(font, c)).strip() or "ଓଡ଼ିଆ"
 
     def sample(
         self,
@@ -146,16 +177,22 @@ class LineSynthesizer:
         rng = np.random.default_rng(list(key))
         if target_len is None:
             target_len = int(rng.integers(4, 48))
+        family: list[FontSpec] = []
+        if font is None and self.font_sampling == "family":
+            names = list(self._families)
+            family = self._families[names[int(rng.integers(len(names)))]]
         if text is None:
-            text = self.texts.sample(rng, target_len)
-            if self.p_space_jitter > 0 and rng.random() < self.p_space_jitter:
-                text = perturb_spaces(text, rng, edits=int(rng.integers(1, 3)))
+            # A family drawn first gets a text it can render (a few draws at most): some fonts lack the danda,
+            # digits or Latin letters, and moving on to another family would leave them rarely drawn again.
+            for _ in range(_TEXT_DRAWS if family else 1):
+                text = self.texts.sample(rng, target_len)
+                if self.p_space_jitter > 0 and rng.random() < self.p_space_jitter:
+                    text = perturb_spaces(text, rng, edits=int(rng.integers(1, 3)))
+                if any(self.covers(f, text) for f in family):
+                    break
+        assert text is not None
         if font is None:
-            order = rng.permutation(len(self.fonts))
-            font = next((self.fonts[i] for i in order if self.covers(self.fonts[i], text)), None)
-            if font is None:  # no font has every glyph: keep the covered characters
-                font = self.fonts[order[0]]
-                text = "".join(c for c in text if self.covers(font, c)).strip() or "ଓଡ଼ିଆ"
+            font, text = self._pick_font(rng, text, family)
         size = int(rng.integers(self.sizes[0], self.sizes[1] + 1))
         spacing = float(rng.uniform(0.05, 0.4)) if rng.random() < self.p_letter_spacing else 0.0
         if level is None:

@@ -34,6 +34,9 @@ class TrainConfig:
     max_chars: int = 48
     font_sizes: tuple[int, int] = (18, 40)
     style_jitter: float = 0.0  # type-style variation (width, weight, warp) for unseen fonts; 0 = off
+    # "style": every font file/instance equally often; "family": every typeface design equally often, then one
+    # of its styles (a family of one style is otherwise drawn 20 times less often than Noto Sans Oriya's 20)
+    font_sampling: str = "style"
     p_ink_crop: float = 0.0  # share of lines cropped to their ink plus a random margin, like page line crops
     # relative weights of the training degradation bands (clean, light, up to strong, past strong); [] = equal
     strength_weights: list[float] = field(default_factory=list)
@@ -78,7 +81,7 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         # Checked here, so a bad file or --set fails with one line before any data is rendered.
-        from odia_ocr.synth.lines import check_strength_weights
+        from odia_ocr.synth.lines import FONT_SAMPLING, check_strength_weights
 
         hints = typing.get_type_hints(type(self))
         for f in fields(self):
@@ -86,6 +89,8 @@ class TrainConfig:
         check_device_name(self.device)
         if self.strength_weights:
             check_strength_weights(self.strength_weights)
+        if self.font_sampling not in FONT_SAMPLING:
+            raise ValueError(f"font_sampling must be one of {', '.join(FONT_SAMPLING)} (got {self.font_sampling!r})")
         if self.max_seconds < 0:
             raise ValueError(f"max_seconds must be >= 0 (got {self.max_seconds})")
         for name in ("p_ink_crop", "p_space_jitter", "p_word_spacing", "p_letterpress", "p_figure_spacing",

@@ -103,9 +103,10 @@ def build_synthesizers(cfg: TrainConfig) -> tuple[LineSynthesizer, LineSynthesiz
         style_jitter=cfg.style_jitter,
         p_ink_crop=cfg.p_ink_crop, p_space_jitter=cfg.p_space_jitter,
         strength_weights=cfg.strength_weights or None, p_word_spacing=cfg.p_word_spacing,
-        p_letterpress=cfg.p_letterpress, p_figure_spacing=cfg.p_figure_spacing,
+        p_letterpress=cfg.p_letterpress, p_figure_spacing=cfg.p_figure_spacing, font_sampling=cfg.font_sampling,
     )
-    val_syn = LineSynthesizer(train_fonts, TextSampler(val_lines or train_lines, words), sizes)  # type: ignore[arg-type]
+    val_syn = LineSynthesizer(train_fonts, TextSampler(val_lines or train_lines, words), sizes,  # type: ignore[arg-type]
+                              font_sampling=cfg.font_sampling)
     summary = {
         "fonts": sorted({f.name for f in train_fonts}),
         "font_licenses": sorted({f"{f.family}: {f.license}" for f in train_fonts}),
@@ -119,6 +120,7 @@ def build_synthesizers(cfg: TrainConfig) -> tuple[LineSynthesizer, LineSynthesiz
         "datasets": list(cfg.datasets),
         "dataset_ratio": cfg.dataset_ratio,
         "style_jitter": cfg.style_jitter,
+        "font_sampling": cfg.font_sampling,
         "p_ink_crop": cfg.p_ink_crop,
         "p_space_jitter": cfg.p_space_jitter,
         "strength_weights": list(cfg.strength_weights),
