@@ -12,6 +12,10 @@ choose which candidate to export and benchmark.
 Checkpoints of different input heights (scripts/heighten_model.py) read the same
 lines, each prepared at its own model's height.
 
+``--families LEVEL`` adds, per training font family, ``--lines`` lines at that degradation
+level (every family alike, its styles in turn): whether a recipe reads every typeface well,
+where the level sets draw each font file alike and so mostly Noto Sans Oriya's 20 styles.
+
 ``--rare N`` adds N light-level lines of words that hold a conjunct rare in the training
 text (odia_ocr.synth.corpus.rare_akshara_words), taken from the word list's 'val' split, so
 that no checkpoint trained on them: how well a model reads heavy conjuncts it has seldom seen.
@@ -28,6 +32,7 @@ import torch
 
 from odia_ocr.synth.corpus import TextSampler, load_corpus_lines, rare_akshara_words, read_wordlist, split_of
 from odia_ocr.synth.degrade import LEVELS
+from odia_ocr.synth.fonts import FontSpec
 from odia_ocr.synth.lines import LineSynthesizer
 from odia_ocr.text import default_charset
 from odia_ocr.training.batches import Batch, width_sorted_batches
@@ -62,6 +67,19 @@ def rare_lines(cfg: TrainConfig, val_syn: LineSynthesizer, lines: int, seed: int
     return [(s.image, s.text) for s in samples]
 
 
+def family_lines(val_syn: LineSynthesizer, lines: int, seed: int, level: str) -> dict[str, Lines]:
+    """``lines`` lines at ``level`` per font family of ``val_syn``, each with a text the family can render."""
+    families: dict[str, list[FontSpec]] = {}
+    for f in val_syn.fonts:
+        families.setdefault(f.family, []).append(f)
+    out: dict[str, Lines] = {}
+    for k, (family, styles) in enumerate(sorted(families.items())):
+        syn = LineSynthesizer(styles, val_syn.texts, val_syn.sizes, font_sampling="family")
+        samples = [syn.sample([seed, 9_100_000 + k, i], level=level) for i in range(lines)]
+        out[f"{family} ({level})"] = [(s.image, s.text) for s in samples]
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("checkpoints", nargs="+", help="training checkpoints (.safetensors)")
@@ -69,6 +87,8 @@ def main() -> None:
     ap.add_argument("--lines", type=int, default=300, help="lines per level")
     ap.add_argument("--seed", type=int, default=4242)
     ap.add_argument("--rare", type=int, default=0, help="lines of rare-conjunct words to add as a set of their own")
+    ap.add_argument("--families", metavar="LEVEL", choices=list(LEVELS),
+                    help="add --lines lines at this level per training font family")
     ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
 
@@ -77,6 +97,8 @@ def main() -> None:
     _, val_syn, _ = build_synthesizers(cfg)
     lines = level_lines(val_syn, args.lines, args.seed)
     rare = {"rare conjuncts": rare_lines(cfg, val_syn, args.rare, args.seed)} if args.rare else {}
+    if args.families:
+        rare |= family_lines(val_syn, args.lines, args.seed, args.families)
     charset = default_charset()
     names = [*lines, "all", *rare]
     batched: dict[int, dict[str, list[Batch]]] = {}  # per input height: batches by similar width, as in training
