@@ -108,7 +108,9 @@ def model_card(meta, bench: dict | None, history: str | None = None, name: str =
         f"- Text: {td.get('train_sentences')} sentences from {', '.join(Path(c).name for c in td.get('corpora', []))} "
         f"(train hash split) and {td.get('train_words')} words from "
         f"{', '.join(Path(c).name for c in td.get('wordlists', []))}, plus generated mixed Odia/English/digit lines.",
-        f"- Fonts ({len(td.get('fonts', []))} styles): {'; '.join(td.get('font_licenses', []))}.",
+        f"- Fonts ({len(td.get('fonts', []))} styles"
+        + ("; every family drawn equally often, then one of its styles" if td.get("font_sampling") == "family"
+           else "") + f"): {'; '.join(td.get('font_licenses', []))}.",
         f"- Held out of training: {', '.join(td.get('heldout_fonts', [])) or 'none'}; the corpus test split; "
         "all of odianlp-nmt-or.txt.",
         "- Augmentation: weight/width variants, sizes, letter spacing, ink/paper contrast, inversion, ink bleed and "
