@@ -32,7 +32,6 @@ import torch
 
 from odia_ocr.synth.corpus import TextSampler, load_corpus_lines, rare_akshara_words, read_wordlist, split_of
 from odia_ocr.synth.degrade import LEVELS
-from odia_ocr.synth.fonts import FontSpec
 from odia_ocr.synth.lines import LineSynthesizer
 from odia_ocr.text import default_charset
 from odia_ocr.training.batches import Batch, width_sorted_batches
@@ -69,11 +68,8 @@ def rare_lines(cfg: TrainConfig, val_syn: LineSynthesizer, lines: int, seed: int
 
 def family_lines(val_syn: LineSynthesizer, lines: int, seed: int, level: str) -> dict[str, Lines]:
     """``lines`` lines at ``level`` per font family of ``val_syn``, each with a text the family can render."""
-    families: dict[str, list[FontSpec]] = {}
-    for f in val_syn.fonts:
-        families.setdefault(f.family, []).append(f)
     out: dict[str, Lines] = {}
-    for k, (family, styles) in enumerate(sorted(families.items())):
+    for k, (family, styles) in enumerate(sorted(val_syn.families.items())):
         syn = LineSynthesizer(styles, val_syn.texts, val_syn.sizes, font_sampling="family")
         samples = [syn.sample([seed, 9_100_000 + k, i], level=level) for i in range(lines)]
         out[f"{family} ({level})"] = [(s.image, s.text) for s in samples]

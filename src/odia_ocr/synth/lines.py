@@ -141,6 +141,11 @@ class LineSynthesizer:
         for f in self.fonts:
             self._families.setdefault(f.family, []).append(f)
 
+    @property
+    def families(self) -> dict[str, list[FontSpec]]:
+        """The fonts grouped by family (typeface design), in the order first met."""
+        return self._families
+
     def covers(self, font: FontSpec, text: str) -> bool:
         """True when ``font`` has a glyph for every character of ``text``."""
         cov = self._coverage.get(font.path) or font_coverage(font.path)
