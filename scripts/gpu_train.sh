@@ -9,8 +9,9 @@
 #   .gpu/sysfonts/  the Debian Odia fonts that discover_fonts() adds (copied to the same paths there)
 # Results: $OUT/{best,last}-fp16.safetensors (16 MiB per file comes back), log.jsonl, config.json, train.out.
 # It starts from the bundled `default` model's checkpoint; INIT=another model file starts from it instead;
-# CONFIG=another training config; arguments are --set overrides (e.g. max_seconds=400 seed=22). The whole call must fit the lease: about 40 s to start the machine,
-# 20 s of setup, max_seconds of training, 15 s to validate and pack.
+# CONFIG=another training config; arguments are --set overrides (e.g. max_seconds=400 seed=22).
+# The whole call must fit the lease: about 40 s to start the machine, 20 s of setup, max_seconds of training,
+# 15 s to validate and pack.
 # Locally (a CPU dry run, from a clone with .gpu/ and no ../shared beside it):
 #   SKIP_WHEELS=1 PY=/work/main/.venv/bin/python OUT=/tmp/o scripts/gpu_train.sh max_seconds=20 num_workers=1 \
 #     threads=2 device=cpu
