@@ -246,3 +246,15 @@ def test_family_sampling_draws_every_typeface_alike(fonts) -> None:
     assert by_style["noto-sans-oriya"] > 2 * by_family["noto-sans-oriya"]
     with pytest.raises(ValueError, match="font_sampling"):
         LineSynthesizer(fonts, texts, font_sampling="weight")
+
+
+def test_families_is_a_copy_that_cannot_change_the_draw(fonts) -> None:
+    """Emptying what ``families`` returns leaves the synthesizer drawing from every family, as before."""
+    texts = TextSampler(["ଓଡ଼ିଆ ଭାଷା", "ଭାରତ ଦେଶ"], [], p_sentence=1.0)
+    syn = LineSynthesizer(fonts, texts, font_sampling="family")
+    before = [syn.sample([5, i], level="clean").font for i in range(6)]
+    grouped = syn.families
+    assert {f.family for f in fonts} == set(grouped)
+    grouped.clear()
+    assert set(syn.families) == {f.family for f in fonts}
+    assert [syn.sample([5, i], level="clean").font for i in range(6)] == before

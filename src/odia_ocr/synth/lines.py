@@ -142,9 +142,13 @@ class LineSynthesizer:
             self._families.setdefault(f.family, []).append(f)
 
     @property
-    def families(self) -> dict[str, list[FontSpec]]:
-        """The fonts grouped by family (typeface design), in the order first met."""
-        return self._families
+    def families(self) -> dict[str, tuple[FontSpec, ...]]:
+        """The fonts grouped by family (typeface design), in the order first met.
+
+        A fresh copy: the synthesizer draws from its own grouping, which a
+        caller must not be able to change behind its back.
+        """
+        return {name: tuple(styles) for name, styles in self._families.items()}
 
     def covers(self, font: FontSpec, text: str) -> bool:
         """True when ``font`` has a glyph for every character of ``text``."""
