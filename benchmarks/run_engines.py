@@ -57,7 +57,7 @@ def measure(spec: str, options: dict[str, Any], data: Path, limit: int | None, o
 
 
 def tables(reports: dict[str, dict[str, Any]], held_fonts: set[str]) -> str:
-    """The Markdown tables of the result: by level (+ throughput), by font, overall."""
+    """The Markdown tables of the result: by level (+ throughput, and the CERs' intervals), by font, overall."""
     levels = [lv for lv in LEVELS if any(lv in r["groups"]["level"] for r in reports.values())]
     by_level = []
     for name, r in reports.items():
@@ -65,6 +65,11 @@ def tables(reports: dict[str, dict[str, Any]], held_fonts: set[str]) -> str:
         by_level.append([name, *[percent(r["groups"]["level"].get(lv, {}).get("cer")) for lv in levels],
                          percent(r["overall"]["cer"]), percent(held.get("false", {}).get("cer")),
                          percent(held.get("true", {}).get("cer")), f"{r['throughput']['per_second']:.2f}"])
+    def interval(s: dict[str, Any]) -> str:
+        return f"{percent(s['cer_interval'][0])}–{percent(s['cer_interval'][1])}" if s.get("cer_interval") else "–"
+
+    intervals = [[name, *[interval(r["groups"]["level"].get(lv, {})) for lv in levels], interval(r["overall"])]
+                 for name, r in reports.items()]
     fonts = sorted({f for r in reports.values() for f in r["groups"]["font"]})
     by_font = [[f + (" (held out)" if f in held_fonts else ""),
                 *[percent(r["groups"]["font"].get(f, {}).get("cer")) for r in reports.values()]] for f in fonts]
@@ -74,6 +79,10 @@ def tables(reports: dict[str, dict[str, Any]], held_fonts: set[str]) -> str:
     return "\n".join([
         "## CER by degradation level", "",
         markdown_table(["engine", *levels, "all", "seen fonts", "held-out font", "lines/s"], by_level), "",
+        "95% bootstrap intervals of these CERs over the lines (odia_ocr.evaluation.interval): how far another draw "
+        "of as many lines could move them. Whether one engine reads better than another: "
+        "`benchmarks/compare_runs.py`.", "",
+        markdown_table(["engine", *levels, "all"], intervals), "",
         "## CER by font family", "",
         markdown_table(["font family", *reports], by_font), "",
         "## Overall", "",

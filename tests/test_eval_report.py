@@ -16,6 +16,7 @@ from PIL import Image
 from odia_ocr.data.images import ImageError
 from odia_ocr.engines.base import LineResult
 from odia_ocr.evaluation import build_report, evaluate, group_totals, render_markdown, write_report
+from odia_ocr.evaluation.interval import cer_interval
 from odia_ocr.metrics import score_pair
 
 
@@ -90,6 +91,12 @@ def test_group_rates_are_corpus_rates() -> None:
     assert report["overall"]["cer"] == pytest.approx(total, abs=1e-6)
     assert set(report["groups"]) == {"source", "font", "level"}
     assert report["groups"]["font"]["b"]["samples"] == 2
+    # every CER carries its bootstrap interval over the group's own samples
+    lo, hi = report["overall"]["cer_interval"]
+    assert lo <= report["overall"]["cer"] <= hi and lo < hi
+    b_rows = [i for i, f in enumerate(FONTS) if f == "b"]
+    expected_b = cer_interval([counts[i].char_edits for i in b_rows], [counts[i].chars for i in b_rows])
+    assert report["groups"]["font"]["b"]["cer_interval"] == [round(x, 6) for x in expected_b]
     assert report["worst"][0]["id"] == "s3"  # CER 100%
     assert report["worst"][0]["edits"] == [["replace", "କ", "ଖ"]]
     assert all(w["id"] != "s0" for w in report["worst"])  # perfect lines are not "worst"
@@ -158,6 +165,7 @@ def test_written_report(tmp_path: Path) -> None:
     assert "error" in rows[3]
     md = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
     assert md == render_markdown(report)
+    assert "| CER 95% interval |" in md
     for heading in ("# Evaluation: table", "## By font", "## Worst samples", "could not be evaluated", "`s3`"):
         assert heading in md
     assert "[-ସରକାର-]" in md or "[-କା-]" in md

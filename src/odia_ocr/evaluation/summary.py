@@ -2,7 +2,8 @@
 
 Every rate is a corpus rate (sum of edits over sum of reference lengths) of
 its group, never a mean of per-sample rates, so a one-character line cannot
-swing a group's figure.
+swing a group's figure. Each CER comes with a 95% bootstrap interval over
+its samples (odia_ocr.evaluation.interval), so small groups read as such.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from odia_ocr.evaluation.interval import cer_interval
 from odia_ocr.evaluation.runner import EvalRun, SampleResult
 from odia_ocr.metrics import ErrorCounts
 from odia_ocr.metrics.align import align, confusions, diff_view, visible
@@ -39,6 +41,19 @@ def group_totals(results: Iterable[SampleResult], key: str) -> dict[str, ErrorCo
         counts = groups.setdefault(group_value(r, key), ErrorCounts())
         counts += r.counts  # in place: the dict holds the same object
     return dict(sorted(groups.items()))
+
+
+def _with_interval(results: Sequence[SampleResult], counts: ErrorCounts) -> dict[str, Any]:
+    """``counts.summary()`` plus the 95% bootstrap interval of the CER over these samples."""
+    lo, hi = cer_interval([r.counts.char_edits for r in results], [r.counts.chars for r in results])
+    return {**counts.summary(), "cer_interval": [round(lo, 6), round(hi, 6)]}
+
+
+def _group_summaries(results: Sequence[SampleResult], key: str) -> dict[str, dict[str, Any]]:
+    members: dict[str, list[SampleResult]] = {}
+    for r in results:
+        members.setdefault(group_value(r, key), []).append(r)
+    return {v: _with_interval(members[v], c) for v, c in group_totals(results, key).items()}
 
 
 def _present_keys(results: Sequence[SampleResult], keys: Sequence[str]) -> list[str]:
@@ -84,7 +99,7 @@ def build_report(
         "engine": run.engine,
         "page_mode": run.page_mode,
         **(info or {}),
-        "overall": run.total.summary(),
+        "overall": _with_interval(run.results, run.total),
         "evaluated": len(run.results),
         "bad_samples": {"count": len(run.bad), "items": [{"id": b.id, "error": b.error} for b in run.bad]},
         "throughput": {
@@ -94,7 +109,7 @@ def build_report(
             "per_second": round(run.items_per_second, 3),
         },
         "mean_confidence": round(sum(confidences) / len(confidences), 4) if confidences else None,
-        "groups": {k: {v: c.summary() for v, c in group_totals(run.results, k).items()} for k in keys},
+        "groups": {k: _group_summaries(run.results, k) for k in keys},
         "confusions": [
             {"ref": ref, "hyp": hyp, "shown": f"{visible(ref)} → {visible(hyp)}", "count": n} for (ref, hyp), n in conf
         ],
