@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from odia_ocr.engines.compact import DefaultEngine
-from odia_ocr.metrics import score_corpus
+from odia_ocr.evaluation.interval import Difference, paired_difference
+from odia_ocr.metrics import score_corpus, score_pair
 from odia_ocr.training.config import load_config
 from odia_ocr.training.loop import build_synthesizers
 
@@ -43,6 +44,22 @@ class ValidationLines:
             idx = np.flatnonzero((self.strength >= lo) & (self.strength < hi))
             out[band] = score_corpus([refs[i] for i in idx], [hyps[i] for i in idx])[0].cer
         return out
+
+
+    def paired_by_band(self, refs: Sequence[str], hyps_a: Sequence[str],
+                       hyps_b: Sequence[str]) -> dict[str, Difference]:
+        """CER of B minus A overall ("cer") and per strength band, with paired 95% bootstrap intervals.
+
+        Tells a candidate that reads these lines better from one that only
+        drew luckier lines (odia_ocr.evaluation.interval).
+        """
+        a = [score_pair(r, h) for r, h in zip(refs, hyps_a, strict=True)]
+        b = [score_pair(r, h) for r, h in zip(refs, hyps_b, strict=True)]
+        groups = {"cer": np.arange(len(refs))}
+        for band, (lo, hi) in BANDS.items():
+            groups[band] = np.flatnonzero((self.strength >= lo) & (self.strength < hi))
+        return {name: paired_difference([a[i].char_edits for i in idx], [b[i].char_edits for i in idx],
+                                        [a[i].chars for i in idx]) for name, idx in groups.items()}
 
 
 def render_validation_lines(config: str, seed: int, count: int, stream: int = 2_000_003) -> ValidationLines:
