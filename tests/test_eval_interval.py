@@ -126,3 +126,23 @@ def test_compare_runs_script(tmp_path: Path) -> None:
                          capture_output=True, text=True, check=False)
     assert bad.returncode == 2
     assert len(bad.stderr.strip().splitlines()) == 1 and "nope.jsonl: cannot read predictions" in bad.stderr
+
+
+def test_confidence_bins_script(tmp_path: Path) -> None:
+    """Lines are counted in the band of their confidence, and each band holds its share of the errors."""
+    rows = [{"id": f"s{i}", "char_edits": e, "chars": 10, "confidence": c, "meta": {}}
+            for i, (e, c) in enumerate([(6, 0.3), (2, 0.8), (2, 0.8), (0, 0.99), (0, 1.0)])]
+    run = _write(tmp_path / "p.jsonl", [*rows, {"id": "bad", "error": "truncated"}])
+    script = str(ROOT / "benchmarks" / "confidence_bins.py")
+    ok = subprocess.run([sys.executable, script, str(run), "--edges", "0.5,0.97", "--out", str(tmp_path / "r")],
+                        capture_output=True, text=True, check=False)
+    assert ok.returncode == 0, ok.stderr
+    saved = json.loads((tmp_path / "r" / "confidence_bins.json").read_text(encoding="utf-8"))["bands"]
+    assert [b["lines"] for b in saved] == [1, 2, 2]  # 1.0 falls in the last band
+    assert [b["share_of_errors"] for b in saved] == [0.6, 0.4, 0.0]
+    assert saved[1]["cer"] == pytest.approx(0.2)
+    no_conf = _write(tmp_path / "n.jsonl", [{**rows[0], "confidence": None}])
+    for args, message in (([str(no_conf)], "1 of 1 rows have no confidence"),
+                          ([str(run), "--edges", "0.9,0.5"], "must increase")):
+        bad = subprocess.run([sys.executable, script, *args], capture_output=True, text=True, check=False)
+        assert bad.returncode == 2 and message in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
