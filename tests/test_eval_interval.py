@@ -146,3 +146,12 @@ def test_confidence_bins_script(tmp_path: Path) -> None:
                           ([str(run), "--edges", "0.9,0.5"], "must increase")):
         bad = subprocess.run([sys.executable, script, *args], capture_output=True, text=True, check=False)
         assert bad.returncode == 2 and message in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_compare_gives_the_same_intervals_as_the_report(tmp_path: Path) -> None:
+    """A run's CER interval reads the same in compare_runs as in its own report: samples resampled in one order."""
+    rng = np.random.default_rng(1)
+    edits = rng.integers(0, 5, 60).tolist()
+    rows = [{"id": f"z{59 - i}", "char_edits": e, "chars": 20, "source": "t", "meta": {}} for i, e in enumerate(edits)]
+    run = load_predictions(_write(tmp_path / "p.jsonl", rows))
+    assert compare_groups(run, run)[ALL].interval_a == cer_interval(edits, [20] * 60)

@@ -85,7 +85,8 @@ def compare_groups(a: Mapping[str, Mapping[str, Any]], b: Mapping[str, Mapping[s
     differ = [i for i in a if a[i]["chars"] != b[i]["chars"]]
     if differ:
         raise PredictionsError(f"the runs' references differ in length for {len(differ)} samples (e.g. {differ[0]})")
-    ids = sorted(a)
+    # A's file order, which is the evaluation's order: the same resamples as the report's own intervals
+    ids = list(a)
     groups: dict[str, list[str]] = {}
     for i in ids if key else ():
         groups.setdefault(_label(a[i], key), []).append(i)
