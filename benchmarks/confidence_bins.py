@@ -14,28 +14,22 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import sys
 from pathlib import Path
 
 from bench_io import machine_info, machine_line, write_results
 from odia_ocr.cli.common import report_problem
+from odia_ocr.evaluation.compare import PredictionsError, load_predictions
 from odia_ocr.evaluation.interval import cer_interval
 from odia_ocr.evaluation.writers import markdown_table, percent
 
 
 def _rows(path: Path) -> list[dict]:
-    p = path / "predictions.jsonl" if path.is_dir() else path
-    try:
-        rows = [json.loads(line) for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
-    except (OSError, ValueError) as err:
-        raise ValueError(f"{p}: cannot read predictions ({err})") from None
-    rows = [r for r in rows if "error" not in r]
-    missing = sum(r.get("confidence") is None for r in rows)
+    """The evaluated rows of a run, each with a confidence (ValueError naming the file otherwise)."""
+    rows = list(load_predictions(path).values())
+    missing = sum(r["confidence"] is None for r in rows)
     if missing:
-        raise ValueError(f"{p}: {missing} of {len(rows)} rows have no confidence (this engine gives none)")
-    if not rows:
-        raise ValueError(f"{p}: no evaluated samples")
+        raise PredictionsError(f"{path}: {missing} of {len(rows)} rows have no confidence (this engine gives none)")
     return rows
 
 
@@ -71,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         rows = _rows(args.run)
-    except ValueError as err:
+    except PredictionsError as err:
         report_problem(str(err))
         return 2
     result = bands(rows, edges)

@@ -21,7 +21,7 @@ from odia_ocr.cli.common import report_problem
 from odia_ocr.data import open_dataset
 from odia_ocr.engines.registry import create_engine
 from odia_ocr.evaluation import build_report, evaluate, write_report
-from odia_ocr.evaluation.writers import markdown_table, percent
+from odia_ocr.evaluation.writers import interval_cell, markdown_table, percent
 from odia_ocr.synth.degrade import LEVELS
 
 GROUPS = ("level", "font", "heldout_font")
@@ -65,11 +65,8 @@ def tables(reports: dict[str, dict[str, Any]], held_fonts: set[str]) -> str:
         by_level.append([name, *[percent(r["groups"]["level"].get(lv, {}).get("cer")) for lv in levels],
                          percent(r["overall"]["cer"]), percent(held.get("false", {}).get("cer")),
                          percent(held.get("true", {}).get("cer")), f"{r['throughput']['per_second']:.2f}"])
-    def interval(s: dict[str, Any]) -> str:
-        return f"{percent(s['cer_interval'][0])}–{percent(s['cer_interval'][1])}" if s.get("cer_interval") else "–"
-
-    intervals = [[name, *[interval(r["groups"]["level"].get(lv, {})) for lv in levels], interval(r["overall"])]
-                 for name, r in reports.items()]
+    intervals = [[name, *[interval_cell(r["groups"]["level"].get(lv, {})) for lv in levels],
+                  interval_cell(r["overall"])] for name, r in reports.items()]
     fonts = sorted({f for r in reports.values() for f in r["groups"]["font"]})
     by_font = [[f + (" (held out)" if f in held_fonts else ""),
                 *[percent(r["groups"]["font"].get(f, {}).get("cer")) for r in reports.values()]] for f in fonts]

@@ -45,7 +45,6 @@ class ValidationLines:
             out[band] = score_corpus([refs[i] for i in idx], [hyps[i] for i in idx])[0].cer
         return out
 
-
     def paired_by_band(self, refs: Sequence[str], hyps_a: Sequence[str],
                        hyps_b: Sequence[str]) -> dict[str, Difference]:
         """CER of B minus A overall ("cer") and per strength band, with paired 95% bootstrap intervals.

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from odia_ocr.evaluation.interval import Difference, cer_interval, paired_difference
+from odia_ocr.evaluation.summary import label_of
 
 __all__ = ["ALL", "GroupComparison", "PredictionsError", "compare_groups", "load_predictions"]
 
@@ -37,8 +38,9 @@ class PredictionsError(ValueError):
 def load_predictions(path: str | Path) -> dict[str, dict[str, Any]]:
     """Rows of a ``predictions.jsonl`` (or of the one in a report folder), by sample id.
 
-    Samples that could not be evaluated (rows with ``error``) are left out:
-    they have no counts to compare.
+    Each row keeps its counts, confidence (None when the engine gives none),
+    source and metadata. Samples that could not be evaluated (rows with
+    ``error``) are left out: they have no counts to compare.
     """
     p = Path(path)
     if p.is_dir():
@@ -55,20 +57,17 @@ def load_predictions(path: str | Path) -> dict[str, dict[str, Any]]:
             row = json.loads(line)
             if "error" in row:
                 continue
+            meta, conf = row.get("meta") or {}, row.get("confidence")
+            if not isinstance(meta, dict):
+                raise TypeError(f"meta is {type(meta).__name__}, not an object")
             rows[str(row["id"])] = {"char_edits": int(row["char_edits"]), "chars": int(row["chars"]),
-                                    "meta": row.get("meta") or {}, "source": row.get("source", "")}
+                                    "confidence": None if conf is None else float(conf),
+                                    "meta": meta, "source": str(row.get("source", ""))}
         except (ValueError, KeyError, TypeError) as err:
             raise PredictionsError(f"{p}, line {n}: not a prediction row ({type(err).__name__}: {err})") from None
     if not rows:
         raise PredictionsError(f"{p}: no evaluated samples")
     return rows
-
-
-def _label(row: Mapping[str, Any], key: str) -> str:
-    value = row["source"] if key == "source" else row["meta"].get(key)
-    if value is None or value == "":
-        return "(none)"
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def compare_groups(a: Mapping[str, Mapping[str, Any]], b: Mapping[str, Mapping[str, Any]], key: str | None = None,
@@ -89,7 +88,7 @@ def compare_groups(a: Mapping[str, Mapping[str, Any]], b: Mapping[str, Mapping[s
     ids = list(a)
     groups: dict[str, list[str]] = {}
     for i in ids if key else ():
-        groups.setdefault(_label(a[i], key), []).append(i)
+        groups.setdefault(label_of(a[i]["source"], a[i]["meta"], key), []).append(i)
     out: dict[str, GroupComparison] = {}
     for label, members in [(ALL, ids), *sorted(groups.items())]:
         ea, eb = [a[i]["char_edits"] for i in members], [b[i]["char_edits"] for i in members]

@@ -9,7 +9,7 @@ its samples (odia_ocr.evaluation.interval), so small groups read as such.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from odia_ocr.evaluation.interval import cer_interval
@@ -17,7 +17,7 @@ from odia_ocr.evaluation.runner import EvalRun, SampleResult
 from odia_ocr.metrics import ErrorCounts
 from odia_ocr.metrics.align import align, confusions, diff_view, visible
 
-__all__ = ["DEFAULT_GROUP_KEYS", "MISSING", "build_report", "group_totals", "group_value"]
+__all__ = ["DEFAULT_GROUP_KEYS", "MISSING", "build_report", "group_totals", "group_value", "label_of"]
 
 #: Grouped by when the user names no keys, each only if the data carries it.
 DEFAULT_GROUP_KEYS: tuple[str, ...] = ("source", "font", "level")
@@ -26,12 +26,20 @@ DEFAULT_GROUP_KEYS: tuple[str, ...] = ("source", "font", "level")
 MISSING = "(none)"
 
 
-def group_value(result: SampleResult, key: str) -> str:
-    """The label of ``result`` in the grouping by ``key`` ('source' or a manifest metadata key)."""
-    value: Any = result.source if key == "source" else result.meta.get(key)
+def label_of(source: str, meta: Mapping[str, Any], key: str) -> str:
+    """The group label of a sample with this source and metadata, in the grouping by ``key``.
+
+    One rule for reports and for comparisons of saved predictions, so both group alike.
+    """
+    value: Any = source if key == "source" else meta.get(key)
     if value is None or value == "":
         return MISSING
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def group_value(result: SampleResult, key: str) -> str:
+    """The label of ``result`` in the grouping by ``key`` ('source' or a manifest metadata key)."""
+    return label_of(result.source, result.meta, key)
 
 
 def group_totals(results: Iterable[SampleResult], key: str) -> dict[str, ErrorCounts]:

@@ -29,13 +29,14 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(lines)
 
 
-def _interval(s: dict[str, Any]) -> str:
-    lo_hi = s.get("cer_interval")
-    return f"{percent(lo_hi[0])}–{percent(lo_hi[1])}" if lo_hi else ""
+def interval_cell(summary: dict[str, Any]) -> str:
+    """A summary's CER interval as a table cell ('–' when it has none)."""
+    lo_hi = summary.get("cer_interval")
+    return f"{percent(lo_hi[0])}–{percent(lo_hi[1])}" if lo_hi else "–"
 
 
 def _rates_row(label: str, s: dict[str, Any]) -> list[Any]:
-    return [label, percent(s["cer"]), _interval(s), percent(s["wer"]), percent(s["aer"]), s["samples"], s["chars"]]
+    return [label, percent(s["cer"]), interval_cell(s), percent(s["wer"]), percent(s["aer"]), s["samples"], s["chars"]]
 
 
 _RATES_HEADER = ("", "CER", "CER 95% interval", "WER", "akshara ER", "samples", "ref chars")
