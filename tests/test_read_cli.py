@@ -88,7 +88,12 @@ def test_bad_files_are_reported_and_counted(tiny_onnx, images, tmp_path, capsys)
     files = [images[0], empty, truncated, text, missing, images[1]]
     rc, out, err = run_cli(["read", *map(str, files), "--model", str(tiny_onnx), "--json"], capsys)
     assert rc == 1
-    assert [json.loads(x)["file"] for x in out.splitlines()] == [str(images[0]), str(images[1])]
+    rows = [json.loads(x) for x in out.splitlines()]
+    assert [r["file"] for r in rows] == list(map(str, files))  # one object per input, in input order
+    assert [r["text"] is None for r in rows] == [False, True, True, True, True, False]
+    assert all(isinstance(rows[i]["text"], str) and "error" not in rows[i] for i in (0, 5))
+    assert rows[4]["error"] == "file not found" and rows[4]["confidence"] is None
+    assert all(r["error"] and str(r["file"]) not in r["error"] for r in rows[1:5])
     lines = err.strip().splitlines()
     assert len(lines) == 5  # one per bad file + the count
     for bad in (empty, truncated, text, missing):

@@ -97,3 +97,14 @@ def test_contents_page_rows_and_no_table_rows(fixed_engine, tmp_path, capsys) ->
         doc = json.loads(capsys.readouterr().out)
         counts.append(sum(len(b["lines"]) for b in doc["pages"][0]["blocks"]))
     assert counts[1] > 1.5 * counts[0]  # numbers and page numbers become lines of their own
+
+
+def test_broken_document_keeps_its_json_object(fixed_engine, page_png, tmp_path, capsys) -> None:
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\n1 0 obj garbage\n")
+    rc = main(["read", str(broken), str(page_png), "--engine", fixed_engine, "--json"])
+    out, err = capsys.readouterr()
+    rows = [json.loads(x) for x in out.splitlines()]
+    assert rc == 1 and [r["file"] for r in rows] == [str(broken), str(page_png)]
+    assert rows[0]["text"] is None and rows[0]["error"] and "Traceback" not in err
+    assert TEXT in rows[1]["text"] and "error" not in rows[1]

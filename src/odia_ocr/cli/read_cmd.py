@@ -37,7 +37,8 @@ def register(parser: argparse.ArgumentParser) -> None:
                              "(searchable: image + invisible text; needs --out)")
     parser.add_argument("--json", action="store_true",
                         help='shorthand for --format json: one JSON object per file, at least {"file","text",'
-                             '"confidence"}')
+                             '"confidence"}; a file that cannot be read gets {"file","text":null,'
+                             '"confidence":null,"error"}')
     parser.add_argument("--out", metavar="PATH",
                         help="write here instead of stdout: a file for one input, else a folder (one file each)")
     parser.add_argument("--layout", choices=("auto", "line", "page"), default="auto",
@@ -125,6 +126,19 @@ def _line_json(name: str, text: str, confidence: float) -> str:
     return json.dumps({"file": name, "text": text, "confidence": round(confidence, 4)}, ensure_ascii=False)
 
 
+def _error_json(name: str, message: str) -> str:
+    """The JSON object of an input that could not be read: stdout keeps one object per input, in input order.
+
+    ``text`` and ``confidence`` are null, so a consumer that zips its inputs
+    with the output lines stays aligned and cannot mistake the file for an
+    empty one; ``error`` is the one-line problem also printed on stderr,
+    without the file name it already carries in ``file``.
+    """
+    prefix = f"{name}: "
+    error = message[len(prefix):] if message.startswith(prefix) else message
+    return json.dumps({"file": name, "text": None, "confidence": None, "error": error}, ensure_ascii=False)
+
+
 def run(args: argparse.Namespace) -> int:
     from odia_ocr.api import Reader
     from odia_ocr.engines.registry import UnknownEngineError
@@ -163,6 +177,13 @@ class _ReadJob:
         self.failed = self.done = 0
         self._page_reader: Any = None
 
+    def fail(self, path: str, message: str) -> None:
+        """Report an input that could not be read, count it, and, for JSON on stdout, give it its object."""
+        report_problem(message)
+        self.failed += 1
+        if self.fmt == "json" and self.output.path is None:
+            print(_error_json(path, message), flush=True)
+
     def add_line(self, path: str) -> None:
         self.pending.append(path)
         if len(self.pending) >= max(1, self.args.batch_size):
@@ -171,18 +192,20 @@ class _ReadJob:
     def flush_lines(self) -> None:
         from odia_ocr.data.images import ImageError, load_image, to_array
 
-        names, arrays = [], []
+        loaded: list[tuple[str, Any]] = []  # (path, array or the one-line problem), in input order
         for path in self.pending:
             try:
-                arrays.append(to_array(load_image(path)))
-                names.append(path)
+                loaded.append((path, to_array(load_image(path))))
             except ImageError as err:
-                report_problem(str(err))
-                self.failed += 1
+                loaded.append((path, str(err)))
         self.pending = []
-        if not arrays:
-            return
-        for name, res in zip(names, self.reader.engine.recognize(arrays), strict=True):
+        arrays = [a for _, a in loaded if not isinstance(a, str)]
+        results = iter(self.reader.engine.recognize(arrays) if arrays else [])
+        for name, item in loaded:
+            if isinstance(item, str):
+                self.fail(name, item)
+                continue
+            res = next(results)
             self.done += 1
             content = _line_json(name, res.text, res.confidence) if self.fmt == "json" else res.text
             self.output.write(name, content)
@@ -224,8 +247,7 @@ class _ReadJob:
                     report_problem(f"{path}: page {page.index + 1}: skipped ({page.skipped})")
                 bar.update(1)
         except DocumentError as err:
-            report_problem(str(err))
-            self.failed += 1
+            self.fail(path, str(err))
             return
         finally:
             bar.close()
