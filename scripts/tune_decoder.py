@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from validation_lines import render_validation_lines
+from validation_lines import add_fonts_argument, render_validation_lines
 
 from odia_ocr.engines.compact import CompactEngine, default_lexicon_path
 from odia_ocr.metrics import score_corpus
@@ -57,6 +57,7 @@ def main() -> None:
     ap.add_argument("--config", default=str(ROOT / "configs" / "crnn-v2.toml"))
     ap.add_argument("--lines", type=int, default=600)
     ap.add_argument("--seed", type=int, default=77, help="validation render seed (not the training run's)")
+    add_fonts_argument(ap)
     ap.add_argument("--orders", default="5", help="LM orders to build, e.g. 5,6")
     ap.add_argument("--min-counts", default="2", help="LM pruning thresholds, e.g. 1,2")
     ap.add_argument("--lm-weights", default="0.3")
@@ -69,7 +70,7 @@ def main() -> None:
     ap.add_argument("--out", help="write the table as JSON here")
     args = ap.parse_args()
 
-    val = render_validation_lines(args.config, args.seed, args.lines)
+    val = render_validation_lines(args.config, args.seed, args.lines, fonts=args.fonts)
     engine = CompactEngine(args.model)
     refs = val.references(engine.charset)
     logits = engine.logits(val.images)

@@ -28,7 +28,7 @@ import json
 import time
 from pathlib import Path
 
-from validation_lines import BANDS, render_validation_lines
+from validation_lines import BANDS, add_fonts_argument, render_validation_lines
 
 from odia_ocr.engines.compact import DefaultEngine
 from odia_ocr.recognizer.recheck import TRIM
@@ -42,6 +42,7 @@ def main() -> None:
     ap.add_argument("--config", default=str(ROOT / "configs" / "crnn-xl-fig.toml"), help="fonts and corpora to render")
     ap.add_argument("--lines", type=int, default=800)
     ap.add_argument("--seed", type=int, default=77, help="validation render seed (not a training run's)")
+    add_fonts_argument(ap)
     ap.add_argument("--taus", default="0,0.8,0.9,0.95,1.01", help="thresholds to try (0: no second reading)")
     ap.add_argument("--trims", default=str(TRIM), help="shares of the height to cut from top and bottom")
     ap.add_argument("--deskew", default="on", help="on, off or on,off: level slanted lines first")
@@ -49,7 +50,7 @@ def main() -> None:
     ap.add_argument("--out", help="write the table as JSON here")
     args = ap.parse_args()
 
-    val = render_validation_lines(args.config, args.seed, args.lines)
+    val = render_validation_lines(args.config, args.seed, args.lines, fonts=args.fonts)
     engine = DefaultEngine(args.model)
     other = DefaultEngine(args.against) if args.against else None
     refs = val.references(engine.charset)

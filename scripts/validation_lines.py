@@ -18,6 +18,7 @@ import numpy as np
 from odia_ocr.engines.compact import DefaultEngine
 from odia_ocr.evaluation.interval import Difference, paired_difference
 from odia_ocr.metrics import score_corpus, score_pair
+from odia_ocr.synth.fonts import discover_fonts
 from odia_ocr.training.config import load_config
 from odia_ocr.training.loop import build_synthesizers
 
@@ -61,9 +62,19 @@ class ValidationLines:
                                         [a[i].chars for i in idx]) for name, idx in groups.items()}
 
 
-def render_validation_lines(config: str, seed: int, count: int, stream: int = 2_000_003) -> ValidationLines:
-    """``count`` lines from the validation synthesizer of ``config``, keyed ``[seed, stream, i]``."""
-    _, val_syn, _ = build_synthesizers(load_config(config))
+def render_validation_lines(config: str, seed: int, count: int, stream: int = 2_000_003,
+                            fonts: str | None = None) -> ValidationLines:
+    """``count`` lines from the validation synthesizer of ``config``, keyed ``[seed, stream, i]``.
+
+    ``fonts``: a folder of fonts (one family per sub-folder) to render in
+    instead of the training fonts, only those: a font no model was trained on
+    (scripts/fetch_unseen_font.py) tells how a setting does on type the
+    network has never seen, without touching the benchmark's held-out font.
+    """
+    val_fonts = discover_fonts([fonts], include_system=False) if fonts else None
+    if fonts and not val_fonts:
+        raise SystemExit(f"{fonts}: no .ttf or .otf fonts found")
+    _, val_syn, _ = build_synthesizers(load_config(config), val_fonts)
     samples = [val_syn.sample([seed, stream, i]) for i in range(count)]
     return ValidationLines(
         [s.image for s in samples], [s.text for s in samples],
@@ -79,11 +90,19 @@ def add_two_model_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--config", default=str(root / "configs" / "crnn-v7.toml"), help="fonts and corpora to render")
     ap.add_argument("--lines", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=77, help="validation render seed (not a training run's)")
+    add_fonts_argument(ap)
     ap.add_argument("--out", help="write the table as JSON here")
+
+
+def add_fonts_argument(ap: argparse.ArgumentParser) -> None:
+    """--fonts DIR: render validation text in these fonts only (e.g. an unseen one) instead of the training fonts."""
+    ap.add_argument("--fonts", metavar="DIR",
+                    help="render in the fonts under DIR only, instead of the config's training fonts (an unseen "
+                         "font: python scripts/fetch_unseen_font.py)")
 
 
 def two_models_on_lines(args: argparse.Namespace) -> tuple[ValidationLines, DefaultEngine, DefaultEngine, list[str]]:
     """The validation lines, both models as `default` engines, and the references (see add_two_model_arguments)."""
-    val = render_validation_lines(args.config, args.seed, args.lines)
+    val = render_validation_lines(args.config, args.seed, args.lines, fonts=args.fonts)
     first, second = DefaultEngine(args.first), DefaultEngine(args.second)
     return val, first, second, val.references(first.charset)

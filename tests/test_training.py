@@ -269,3 +269,17 @@ def test_time_budget_stops_the_run_validated_and_saved(tmp_path: Path, tiny_corp
     _, last = load_model_weights(tmp_path / "run" / "last.safetensors")
     assert last.metrics["step"] == 1
     assert TrainerState().train_seconds == 0.0
+
+
+def test_validation_fonts_replace_training_fonts_in_validation_only(tmp_path: Path, tiny_corpus: Path) -> None:
+    """The tuning scripts' --fonts: validation renders in the given fonts; training keeps its own."""
+    from odia_ocr.training.loop import build_synthesizers
+
+    cfg = tiny_config(tmp_path / "o", tiny_corpus)
+    train_syn, val_syn, _ = build_synthesizers(cfg)
+    assert len({f.family for f in train_syn.fonts}) > 1 and val_syn.fonts == train_syn.fonts
+    unseen = [train_syn.fonts[-1]]
+    train2, val2, summary = build_synthesizers(cfg, unseen)
+    assert val2.fonts == unseen and train2.fonts == train_syn.fonts
+    assert summary["fonts"] == sorted({f.name for f in train_syn.fonts})  # the model card names training fonts
+    assert {val2.sample([1, 2, i]).font for i in range(4)} == {unseen[0].name}

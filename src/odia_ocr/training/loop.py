@@ -13,7 +13,7 @@ import math
 import os
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from odia_ocr.recognizer.decode import greedy_decode
 from odia_ocr.recognizer.model import CRNN, CRNNConfig, output_lengths
 from odia_ocr.recognizer.modelfile import ModelMeta, atomic_write_bytes
 from odia_ocr.synth.corpus import TextSampler, load_corpus_lines, rare_akshara_words, read_wordlist, split_of
-from odia_ocr.synth.fonts import discover_fonts, split_fonts
+from odia_ocr.synth.fonts import FontSpec, discover_fonts, split_fonts
 from odia_ocr.synth.lines import LineSynthesizer
 from odia_ocr.text import Charset, default_charset
 from odia_ocr.training.batches import Batch, BatchMaker, LineSource, width_sorted_batches
@@ -83,11 +83,14 @@ def lr_lambda(cfg: TrainConfig, seconds: Callable[[], float] | None = None) -> C
     return f
 
 
-def build_synthesizers(cfg: TrainConfig) -> tuple[LineSynthesizer, LineSynthesizer, dict[str, Any]]:
+def build_synthesizers(cfg: TrainConfig, val_fonts: Sequence[FontSpec] | None = None,
+                       ) -> tuple[LineSynthesizer, LineSynthesizer, dict[str, Any]]:
     """(training synthesizer, validation synthesizer, a summary of the data for the model card).
 
     Corpus sentences are split by hash: training renders only 'train' sentences,
     validation only 'val' ones; the 'test' split and held-out fonts stay unseen.
+    ``val_fonts`` replaces the training fonts in validation only: the tuning
+    scripts render validation text in a font no model was trained on with it.
     """
     fonts = discover_fonts(cfg.font_dirs)
     train_fonts, held = split_fonts(fonts, cfg.heldout_families)
@@ -105,7 +108,8 @@ def build_synthesizers(cfg: TrainConfig) -> tuple[LineSynthesizer, LineSynthesiz
         strength_weights=cfg.strength_weights or None, p_word_spacing=cfg.p_word_spacing,
         p_letterpress=cfg.p_letterpress, p_figure_spacing=cfg.p_figure_spacing, font_sampling=cfg.font_sampling,
     )
-    val_syn = LineSynthesizer(train_fonts, TextSampler(val_lines or train_lines, words), sizes,  # type: ignore[arg-type]
+    val_syn = LineSynthesizer(list(val_fonts) if val_fonts else train_fonts,  # type: ignore[arg-type]
+                              TextSampler(val_lines or train_lines, words), sizes,
                               font_sampling=cfg.font_sampling)
     summary = {
         "fonts": sorted({f.name for f in train_fonts}),
