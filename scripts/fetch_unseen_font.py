@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import shutil
 import subprocess
-import sys
 import tarfile
 import tempfile
 from pathlib import Path
@@ -61,8 +60,7 @@ def main() -> None:
     ap.add_argument("--out", default="runs/fonts/unseen", help="folder for the font family's sub-folder")
     args = ap.parse_args()
     target = fetch(Path(args.out))
-    print(f"{target}: {', '.join(sorted(p.name for p in target.glob('*.ttf')))}; use --fonts {args.out}",
-          file=sys.stdout)
+    print(f"{target}: {', '.join(sorted(p.name for p in target.glob('*.ttf')))}; use --fonts {args.out}")
 
 
 if __name__ == "__main__":

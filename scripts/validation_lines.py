@@ -71,7 +71,10 @@ def render_validation_lines(config: str, seed: int, count: int, stream: int = 2_
     (scripts/fetch_unseen_font.py) tells how a setting does on type the
     network has never seen, without touching the benchmark's held-out font.
     """
-    val_fonts = discover_fonts([fonts], include_system=False) if fonts else None
+    try:
+        val_fonts = discover_fonts([fonts], include_system=False) if fonts else None
+    except FileNotFoundError as err:
+        raise SystemExit(str(err)) from None
     if fonts and not val_fonts:
         raise SystemExit(f"{fonts}: no .ttf or .otf fonts found")
     _, val_syn, _ = build_synthesizers(load_config(config), val_fonts)
