@@ -258,3 +258,34 @@ def test_families_is_a_copy_that_cannot_change_the_draw(fonts) -> None:
     grouped.clear()
     assert set(syn.families) == {f.family for f in fonts}
     assert [syn.sample([5, i], level="clean").font for i in range(6)] == before
+
+
+def test_p_binarize_binarizes_degraded_lines_and_leaves_other_recipes_unchanged(fonts, monkeypatch) -> None:
+    """Bitonal-scan emphasis binarizes every degraded line at p=1, never a clean one, and draws nothing at p=0."""
+    import odia_ocr.synth.lines as synth_lines
+
+    sampler = TextSampler(["ଓଡ଼ିଆ ଭାଷା ଓ ସାହିତ୍ୟ"], ["ଓଡ଼ିଆ"], p_sentence=1.0)
+    plain = LineSynthesizer(fonts[:2], sampler)
+    zero = LineSynthesizer(fonts[:2], sampler, p_binarize=0.0)
+    for i in range(4):
+        assert np.array_equal(plain.sample([5, i], level="strong").image, zero.sample([5, i], level="strong").image)
+
+    drawn: list = []
+
+    def recording(mask, d, rng):
+        drawn.append(d)
+        return degrade(mask, d, rng)
+
+    monkeypatch.setattr(synth_lines, "degrade", recording)
+    always = LineSynthesizer(fonts[:2], sampler, p_binarize=1.0)
+    for i in range(6):
+        drawn.clear()
+        always.sample([5, i], level="medium")
+        assert drawn and all(d.binarize for d in drawn)
+    drawn.clear()
+    always.sample([5, 0], level="clean")
+    assert drawn and not any(d.binarize for d in drawn)
+    drawn.clear()
+    for i in range(12):
+        plain.sample([5, i], level="medium")
+    assert not all(d.binarize for d in drawn)  # without it, a medium line is binarized only now and then

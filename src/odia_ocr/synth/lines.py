@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from odia_ocr.recognizer.preprocess import prepare_line
 from odia_ocr.synth.corpus import TextSampler
-from odia_ocr.synth.degrade import LEVELS, degrade, sample_degradation
+from odia_ocr.synth.degrade import LEVELS, Degradation, degrade, sample_degradation
 from odia_ocr.synth.fonts import FontSpec, font_coverage
 from odia_ocr.synth.letterpress import apply_letterpress, sample_letterpress
 from odia_ocr.synth.render import DIGIT_CLASS, LineRenderer
@@ -110,6 +110,7 @@ class LineSynthesizer:
         p_letterpress: float = 0.0,
         p_figure_spacing: float = 0.0,
         font_sampling: str = "style",
+        p_binarize: float = 0.0,
     ) -> None:
         """``font_sampling``: "style" draws each of ``fonts`` equally often (a family of 20 styles 20 times as
         often as a family of one); "family" draws a family first, then one of its styles, so that every
@@ -130,6 +131,8 @@ class LineSynthesizer:
         self.p_word_spacing = p_word_spacing  # share of lines whose word spaces are narrowed or widened
         self.p_letterpress = p_letterpress  # share of lines printed as by letterpress (synth/letterpress.py)
         self.p_figure_spacing = p_figure_spacing  # share of lines with a number whose digits are set apart
+        # Share of degraded lines also binarized, as bitonal scans are, on top of the strength's own chance.
+        self.p_binarize = p_binarize
         # Relative frequency of each training strength band (STRENGTH_BANDS); None: all equal.
         self.strength_p = None
         if strength_weights is not None:
@@ -140,6 +143,14 @@ class LineSynthesizer:
         self._families: dict[str, list[FontSpec]] = {}
         for f in self.fonts:
             self._families.setdefault(f.family, []).append(f)
+
+    def _degradation(self, rng: np.random.Generator, strength: float) -> Degradation:
+        """A strength's degradation, binarized more often when ``p_binarize`` asks (drawn only then, so that
+        recipes and benchmarks without it render exactly as before)."""
+        d = sample_degradation(rng, strength)
+        if self.p_binarize > 0 and strength > 0 and not d.binarize and rng.random() < self.p_binarize:
+            d = replace(d, binarize=True)
+        return d
 
     @property
     def families(self) -> dict[str, tuple[FontSpec, ...]]:
@@ -235,11 +246,11 @@ class LineSynthesizer:
             lp = sample_letterpress(rng)
             mask = apply_letterpress(mask, lp, rng)
             meta["letterpress"] = lp.to_dict()
-        img = degrade(mask, sample_degradation(rng, strength), rng)
+        img = degrade(mask, self._degradation(rng, strength), rng)
         for _ in range(3):  # rare parameter mixes leave the text illegible: redraw milder
             if legible(mask, img):
                 break
             strength *= 0.5
-            img = degrade(mask, sample_degradation(rng, strength), rng)
+            img = degrade(mask, self._degradation(rng, strength), rng)
         meta["strength"] = strength
         return SynthLine(img, text, font.name, level_name, size, meta)

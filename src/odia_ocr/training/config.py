@@ -43,6 +43,7 @@ class TrainConfig:
     p_word_spacing: float = 0.0  # share of lines rendered with word spaces scaled (synth.lines.WORD_SPACING_RANGE)
     p_letterpress: float = 0.0  # share of lines printed as by letterpress: misaligned sorts, ragged/broken ink
     p_figure_spacing: float = 0.0  # share of lines holding a number whose digits are set apart (tabular figures)
+    p_binarize: float = 0.0  # share of degraded lines also binarized (bitonal scans), beyond their strength's chance
     p_space_jitter: float = 0.0  # share of training texts with a word split or two words joined (spaces from pixels)
     # share of lines made of words holding the training text's rare conjuncts, half with a vowel sign recombined
     # (synth.corpus.rare_akshara_words: aksharas seen fewer than rare_akshara_below times in its sentences and words)
@@ -94,7 +95,7 @@ class TrainConfig:
         if self.max_seconds < 0:
             raise ValueError(f"max_seconds must be >= 0 (got {self.max_seconds})")
         for name in ("p_ink_crop", "p_space_jitter", "p_word_spacing", "p_letterpress", "p_figure_spacing",
-                     "p_rare_aksharas"):
+                     "p_binarize", "p_rare_aksharas"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be a probability in [0, 1] (got {getattr(self, name)})")
 

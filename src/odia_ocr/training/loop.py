@@ -107,6 +107,7 @@ def build_synthesizers(cfg: TrainConfig, val_fonts: Sequence[FontSpec] | None = 
         p_ink_crop=cfg.p_ink_crop, p_space_jitter=cfg.p_space_jitter,
         strength_weights=cfg.strength_weights or None, p_word_spacing=cfg.p_word_spacing,
         p_letterpress=cfg.p_letterpress, p_figure_spacing=cfg.p_figure_spacing, font_sampling=cfg.font_sampling,
+        p_binarize=cfg.p_binarize,
     )
     val_syn = LineSynthesizer(list(val_fonts) if val_fonts else train_fonts,  # type: ignore[arg-type]
                               TextSampler(val_lines or train_lines, words), sizes,
@@ -131,6 +132,7 @@ def build_synthesizers(cfg: TrainConfig, val_fonts: Sequence[FontSpec] | None = 
         "p_word_spacing": cfg.p_word_spacing,
         "p_letterpress": cfg.p_letterpress,
         "p_figure_spacing": cfg.p_figure_spacing,
+        "p_binarize": cfg.p_binarize,
         "p_rare_aksharas": cfg.p_rare_aksharas,
     }
     return train_syn, val_syn, summary
