@@ -23,6 +23,7 @@ from odia_ocr.training.config import TrainConfig, apply_overrides, load_config
         ("flag.toml", "bf16 = 1\n", "bf16 must be bool"),
         ("items.toml", 'channels = [8, "a"]\n', "channels must be tuple"),
         ("prob.toml", "p_letterpress = 2.0\n", "p_letterpress must be a probability"),
+        ("bitonal.toml", "p_binarize = -0.1\n", "p_binarize must be a probability"),
     ],
 )
 def test_bad_train_config_names_file_and_problem(tmp_path: Path, name: str, text: str, problem: str) -> None:

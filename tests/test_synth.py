@@ -125,6 +125,24 @@ def test_synth_cli_writes_standard_dataset(tmp_path: Path, tiny_corpus: Path) ->
     assert (again / rows[5]["image"]).read_bytes() == (out / rows[5]["image"]).read_bytes()
 
 
+def test_synth_cli_binarize_share(tmp_path: Path, tiny_corpus: Path, capsys) -> None:
+    """--binarize P renders bitonal-scan lines more often; a share outside [0, 1] is a one-line error."""
+    from odia_ocr.cli.main import main
+
+    base = ["synth", "--count", "6", "--corpus", str(tiny_corpus), "--seed", "4", "--workers", "1",
+            "--only-family", "noto-sans-oriya-2.000", "--level", "medium"]
+    assert main([*base, "--out", str(tmp_path / "plain")]) == 0
+    assert main([*base, "--out", str(tmp_path / "bitonal"), "--binarize", "1"]) == 0
+    names = sorted(p.name for p in (tmp_path / "plain" / "images").iterdir())
+    changed = [n for n in names if (tmp_path / "plain" / "images" / n).read_bytes()
+               != (tmp_path / "bitonal" / "images" / n).read_bytes()]
+    assert len(names) == 6 and changed
+    capsys.readouterr()
+    assert main([*base, "--out", str(tmp_path / "x"), "--binarize", "1.5"]) == 2
+    err = capsys.readouterr().err
+    assert "--binarize 1.5: must be a share in [0, 1]" in err and len(err.strip().splitlines()) == 1
+
+
 def test_synth_cli_bad_input(tmp_path: Path, capsys) -> None:
     from odia_ocr.cli.main import main
 

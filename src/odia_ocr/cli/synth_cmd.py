@@ -30,6 +30,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--letterpress", type=float, default=0.0, metavar="P",
                         help="share of lines printed as by letterpress: misaligned sorts, ragged, broken and uneven "
                         "ink, show-through (lines only; default 0)")
+    parser.add_argument("--binarize", type=float, default=0.0, metavar="P",
+                        help="share of degraded lines also binarized, as bitonal scans are, beyond their degradation's "
+                        "own chance (lines only; default 0)")
     parser.add_argument("--contents", type=float, default=0.0, metavar="P",
                         help="pages: share of tables of contents (numbered titles with page numbers) (default 0)")
     parser.add_argument("--insets", type=float, default=0.0, metavar="P",
@@ -52,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
 
     if not args.corpus:
         raise CliError("give at least one --corpus text file")
-    for name in ("letterpress", "contents", "insets"):
+    for name in ("letterpress", "binarize", "contents", "insets"):
         if not 0.0 <= getattr(args, name) <= 1.0:
             raise CliError(f"--{name} {getattr(args, name)}: must be a share in [0, 1]")
     for f in args.corpus + args.wordlist:
@@ -86,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
 
         job = LineJob(tuple(fonts), tuple(sentences), tuple(words), args.seed,
                       None if args.level == "random" else args.level, args.min_chars, args.max_chars, (lo, hi),
-                      args.source, args.letterpress)
+                      args.source, args.letterpress, args.binarize)
         written = 0
         with tqdm(total=args.count, unit="line") as bar:
             for written in write_lines(job, out, args.count, args.workers):

@@ -35,10 +35,12 @@ class LineJob:
     sizes: tuple[int, int]
     source: str
     letterpress: float = 0.0  # share of lines printed as by letterpress (synth/letterpress.py)
+    binarize: float = 0.0  # share of degraded lines also binarized (LineSynthesizer's p_binarize)
 
 
 def _render_chunk(job: LineJob, out: str, start: int, stop: int) -> list[dict[str, object]]:
-    syn = LineSynthesizer(job.fonts, TextSampler(job.sentences, job.words), job.sizes, p_letterpress=job.letterpress)
+    syn = LineSynthesizer(job.fonts, TextSampler(job.sentences, job.words), job.sizes, p_letterpress=job.letterpress,
+                          p_binarize=job.binarize)
     rows = []
     for i in range(start, stop):
         length = job.min_chars + (i * 7919 + job.seed) % max(1, job.max_chars - job.min_chars + 1)
