@@ -12,6 +12,7 @@ run synth-bench benchmarks/build_synth_bench.py
 run synth       benchmarks/run_engines.py --engines tesseract,tesseract-script,compact,default,default@recheck_below=0,default@deskew=false,default@lexicon=false,default@model=src/odia_ocr/models/odia-crnn.onnx
 run compare     benchmarks/compare_runs.py bench-out/synth-engines/tesseract-script bench-out/synth-engines/default
 run confidence  benchmarks/confidence_bins.py bench-out/synth-engines/default
+run artefacts   benchmarks/artefact_errors.py bench-out/synth-engines/default --level strong --out bench-out
 run lm          benchmarks/lm_decoding.py
 run real        benchmarks/run_real.py --engines tesseract,tesseract-script,compact,default
 run speed       benchmarks/speed_recognizer.py --data bench-out/synth-bench --lines 200

@@ -13,34 +13,17 @@ training recipe should work on; it never touches the benchmark set or eval-real.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-import odia_ocr.synth.lines as synth_lines
 from odia_ocr.engines.compact import DefaultEngine
 from odia_ocr.metrics import score_pair
-from odia_ocr.synth.degrade import LEVELS, Degradation
+from odia_ocr.synth.degrade import ARTEFACTS, LEVELS, Degradation
 from odia_ocr.training.config import load_config
 from odia_ocr.training.loop import build_synthesizers
 
 ROOT = Path(__file__).resolve().parents[1]
-
-ARTEFACTS: dict[str, Callable[[Degradation], bool]] = {
-    "inverted (light on dark)": lambda d: d.invert,
-    "ink bleed": lambda d: d.morph > 0,
-    "erosion": lambda d: d.morph < 0,
-    "rotation > 1°": lambda d: abs(d.rotate_deg) > 1,
-    "perspective > 2%": lambda d: d.perspective > 0.02,
-    "blur σ > 1": lambda d: d.blur_sigma > 1.0,
-    "noise σ > 15": lambda d: d.noise_sigma > 15,
-    "salt and pepper": lambda d: d.salt_pepper > 0,
-    "binarized": lambda d: d.binarize,
-    "resolution lost > 2×": lambda d: d.downscale > 2,
-    "JPEG quality < 40": lambda d: 0 < d.jpeg_quality < 40,
-    "low contrast (< 120 levels)": lambda d: abs(d.paper - d.ink) < 120,
-}
 
 
 def main() -> None:
@@ -52,22 +35,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=91)
     args = ap.parse_args()
 
-    # The synthesizer does not report the degradation it drew; record it on the way through.
-    drawn: list[Degradation] = []
-    degrade = synth_lines.degrade
-
-    def recording(mask: np.ndarray, deg: Degradation, rng: np.random.Generator) -> np.ndarray:
-        drawn.append(deg)
-        return degrade(mask, deg, rng)
-
-    synth_lines.degrade = recording  # type: ignore[assignment]
     _, val_syn, _ = build_synthesizers(load_config(args.config))
-    samples, degs = [], []
-    for i in range(args.lines):
-        drawn.clear()
-        samples.append(val_syn.sample([args.seed, 3_000_017, i], level=args.level))
-        degs.append(drawn[-1])  # the last draw is the one kept (illegible draws are redrawn milder)
-    synth_lines.degrade = degrade  # type: ignore[assignment]
+    samples = [val_syn.sample([args.seed, 3_000_017, i], level=args.level) for i in range(args.lines)]
+    degs = [Degradation.from_dict(s.meta["degradation"]) for s in samples]  # the draw kept (illegible ones are redrawn)
 
     engine = DefaultEngine(args.model)
     refs = ["".join(c for c in s.text if c in engine.charset) for s in samples]

@@ -307,3 +307,16 @@ def test_p_binarize_binarizes_degraded_lines_and_leaves_other_recipes_unchanged(
     for i in range(12):
         plain.sample([5, i], level="medium")
     assert not all(d.binarize for d in drawn)  # without it, a medium line is binarized only now and then
+
+
+def test_each_line_records_the_degradation_it_went_through(fonts) -> None:
+    """Each line keeps its own draw as plain JSON (the manifest's `degradation`); a clean line's is all zero."""
+    from odia_ocr.synth.degrade import Degradation
+
+    sampler = TextSampler(["ଓଡ଼ିଆ ଭାଷା ଓ ସାହିତ୍ୟ"], ["ଓଡ଼ିଆ"], p_sentence=1.0)
+    syn = LineSynthesizer(fonts[:2], sampler)
+    clean = syn.sample([8, 0], level="clean")
+    assert Degradation.from_dict(clean.meta["degradation"]) == Degradation()
+    strong = [syn.sample([8, i], level="strong") for i in range(6)]
+    assert all(json.loads(json.dumps(s.meta["degradation"])) == s.meta["degradation"] for s in strong)
+    assert len({json.dumps(s.meta["degradation"], sort_keys=True) for s in strong}) == 6

@@ -8,12 +8,13 @@ training draws strengths across and beyond them.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, fields, replace
 
 import cv2
 import numpy as np
 
-__all__ = ["LEVELS", "Degradation", "degrade", "sample_degradation"]
+__all__ = ["ARTEFACTS", "LEVELS", "Degradation", "degrade", "sample_degradation"]
 
 #: Erosion is skipped where it would keep less than this share of the ink.
 _MIN_INK_KEPT = 0.6
@@ -46,6 +47,32 @@ class Degradation:
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, object]) -> Degradation:
+        """The degradation a manifest row recorded (``to_dict``); ValueError on keys it does not know."""
+        known = {f.name for f in fields(cls)}
+        if unknown := sorted(set(values) - known):
+            raise ValueError(f"unknown degradation keys: {', '.join(unknown)}")
+        return cls(**values)  # type: ignore[arg-type]
+
+
+#: Named artefacts of a degradation, for error analysis: which kinds of damage cost a model most. Lines at one
+#: level share a strength but draw their artefacts at random, so lines with and without one differ in it alone.
+ARTEFACTS: dict[str, Callable[[Degradation], bool]] = {
+    "inverted (light on dark)": lambda d: d.invert,
+    "ink bleed": lambda d: d.morph > 0,
+    "erosion": lambda d: d.morph < 0,
+    "rotation > 1°": lambda d: abs(d.rotate_deg) > 1,
+    "perspective > 2%": lambda d: d.perspective > 0.02,
+    "blur σ > 1": lambda d: d.blur_sigma > 1.0,
+    "noise σ > 15": lambda d: d.noise_sigma > 15,
+    "salt and pepper": lambda d: d.salt_pepper > 0,
+    "binarized": lambda d: d.binarize,
+    "resolution lost > 2×": lambda d: d.downscale > 2,
+    "JPEG quality < 40": lambda d: 0 < d.jpeg_quality < 40,
+    "low contrast (< 120 levels)": lambda d: abs(d.paper - d.ink) < 120,
+}
 
 
 def sample_degradation(rng: np.random.Generator, strength: float) -> Degradation:

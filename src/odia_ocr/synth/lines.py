@@ -246,11 +246,14 @@ class LineSynthesizer:
             lp = sample_letterpress(rng)
             mask = apply_letterpress(mask, lp, rng)
             meta["letterpress"] = lp.to_dict()
-        img = degrade(mask, self._degradation(rng, strength), rng)
+        deg = self._degradation(rng, strength)
+        img = degrade(mask, deg, rng)
         for _ in range(3):  # rare parameter mixes leave the text illegible: redraw milder
             if legible(mask, img):
                 break
             strength *= 0.5
-            img = degrade(mask, self._degradation(rng, strength), rng)
+            deg = self._degradation(rng, strength)
+            img = degrade(mask, deg, rng)
         meta["strength"] = strength
+        meta["degradation"] = deg.to_dict()  # what the image went through, for error analysis by artefact
         return SynthLine(img, text, font.name, level_name, size, meta)
