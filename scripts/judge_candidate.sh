@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Judge a trained checkpoint against the bundled `default` model, the way every release since crnn-xl-fam was judged.
 #
-#   scripts/judge_candidate.sh CHECKPOINT OUTDIR            # stage 1: validation renders only (about 6 minutes)
+#   scripts/judge_candidate.sh CHECKPOINT OUTDIR            # stage 1: validation renders only (about 2 minutes)
 #   BENCH=1 scripts/judge_candidate.sh CHECKPOINT OUTDIR    # stage 2 as well: the line benchmark, once
 #
 # Stage 1 exports CHECKPOINT to OUTDIR/odia-crnn-wide.onnx (INT8, as it would ship) and reads 800 validation lines
@@ -12,8 +12,8 @@
 #     (scripts/fetch_unseen_font.py fetches it from the npm registry the first time).
 # Release rule (docs/recognizer-log.md): lower CER on every render; only then stage 2, whose rule is lower CER
 # overall and no level clearly worse (benchmarks/compare_runs.py), before the README's figures are measured again.
-# Stage 2 needs the benchmark set (benchmarks/build_synth_bench.py) and the bundled model's report from the same
-# machine; it reads both models in one run so the comparison is paired. Keep the machine otherwise quiet.
+# Stage 2 needs the benchmark set (benchmarks/build_synth_bench.py); it reads the bundled model and the candidate
+# in one run, so the comparison is paired and from one machine. Keep the machine otherwise quiet.
 set -euo pipefail
 PY=${PY:-python}
 CKPT=${1:?usage: scripts/judge_candidate.sh CHECKPOINT OUTDIR}
