@@ -15,6 +15,11 @@ run confidence  benchmarks/confidence_bins.py bench-out/synth-engines/default
 run artefacts   benchmarks/artefact_errors.py bench-out/synth-engines/default --level strong --out bench-out
 run lm          benchmarks/lm_decoding.py
 run real        benchmarks/run_real.py --engines tesseract,tesseract-script,compact,default
+# The bundled models' cards quote the two runs above (the card's Benchmarks section is replaced whole).
+run card-compact scripts/card_benchmarks.py src/odia_ocr/models/MODEL_CARD.md --engine compact \
+                  --synth bench-out/synth-engines.json --real bench-out/real-engines.json
+run card-default scripts/card_benchmarks.py src/odia_ocr/models/odia-crnn-wide.MODEL_CARD.md --engine default \
+                  --synth bench-out/synth-engines.json --real bench-out/real-engines.json
 run speed       benchmarks/speed_recognizer.py --data bench-out/synth-bench --lines 200
 run pages       benchmarks/pages_read.py --engine default --detector rapidocr --sets synth,contents,insets,real --count 8 \
                   --seed 3 --data bench-out/synth-pages-heldout-s3 --contents-data bench-out/synth-contents-heldout-s3 \
@@ -36,5 +41,6 @@ run int8        benchmarks/int8_variants.py
 if [[ "${1:-}" == "--all" ]]; then
   run variants  benchmarks/recognizer_variants.py
   run trainspeed benchmarks/training_speed.py
+  run trainthroughput benchmarks/train_throughput.py --config configs/crnn-xl-long.toml --steps 30 --rounds 2
   run synthspeed benchmarks/synth_speed.py --lines 2000
 fi
