@@ -26,12 +26,13 @@ def test_reports_each_variant_per_round(tmp_path: Path, tiny_corpus: Path) -> No
     config.write_text(json.dumps(cfg.to_dict()), encoding="utf-8")
     out = tmp_path / "out"
     done = _run("--config", str(config), "--steps", "2", "--warmup", "1", "--rounds", "2",
-                "--variants", "worker,inline,prerendered", "--out", str(out))
+                "--variants", "worker,inline,prerendered,worker-bucketed", "--bucket", "2", "--out", str(out))
     assert done.returncode == 0, done.stderr
     report = json.loads((out / "train_throughput.json").read_text(encoding="utf-8"))
-    assert set(report["lines_per_s"]) == {"worker", "inline", "prerendered"}
+    assert set(report["lines_per_s"]) == {"worker", "inline", "prerendered", "worker-bucketed"}
     assert all(len(v) == 2 and min(v) > 0 for v in report["lines_per_s"].values())
     assert report["render_cpu_s_per_line"] > 0 and report["batch_size"] == 4
+    assert report["useful_area"]["bucketed"] >= report["useful_area"]["unbucketed"]
     assert "| prerendered |" in done.stdout
 
 

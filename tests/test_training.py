@@ -75,6 +75,60 @@ def test_resume_after_kill_matches_uninterrupted_run(tmp_path: Path, tiny_corpus
     assert {v["step"]: v["val_cer"] for v in va} == {v["step"]: v["val_cer"] for v in vb}
 
 
+def test_bucketed_batches_regroup_the_same_lines_by_width(tiny_corpus: Path) -> None:
+    from odia_ocr.text import default_charset
+    from odia_ocr.training.batches import BatchMaker, BucketedBatches
+    from odia_ocr.training.loop import build_synthesizers
+
+    cfg = tiny_config(Path("unused"), tiny_corpus)
+    syn, _, _ = build_synthesizers(cfg)
+    maker = BatchMaker(syn, default_charset(), 5, 4, 32, 1200, (3, 10), num_batches=10)
+    groups = BucketedBatches(maker, 4)
+    assert len(groups) == 3  # the last group holds the two batches left
+    plain = [maker[b] for b in range(4)]
+    bucketed = groups[0]
+    assert sorted(t for b in bucketed for t in b.texts) == sorted(t for b in plain for t in b.texts)
+    assert all(len(b.texts) == 4 for b in bucketed) and len(groups[2]) == 2
+    area = sum(b.images.shape[0] * b.images.shape[-1] for b in bucketed)
+    assert area < sum(b.images.shape[0] * b.images.shape[-1] for b in plain)
+    assert [b.texts for b in groups[0]] == [b.texts for b in bucketed]  # a pure function of the index
+    single = BucketedBatches(maker, 1)[2][0]  # group 1 is each batch exactly as BatchMaker renders it
+    assert single.texts == maker[2].texts and np.array_equal(single.images.numpy(), maker[2].images.numpy())
+    with pytest.raises(ValueError, match="bucket_batches must be at least 1"):
+        apply_overrides(TrainConfig(), ["bucket_batches=0"])
+
+
+def test_resume_mid_group_of_bucketed_batches_matches_uninterrupted_run(
+    tmp_path: Path, tiny_corpus: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from odia_ocr.training import loop
+
+    steps = 12
+    a, b = tmp_path / "a", tmp_path / "b"
+    cfg_a, cfg_b = tiny_config(a, tiny_corpus, steps), tiny_config(b, tiny_corpus, steps)
+    cfg_a.bucket_batches = cfg_b.bucket_batches = 3
+    loop.train(cfg_a, progress=False)
+
+    real_validate = loop.validate
+
+    def validate_then_stop(*args: object) -> dict[str, float]:  # SIGTERM after step 8's validation: 8 = 2 * 3 + 2
+        signal.raise_signal(signal.SIGTERM)
+        return real_validate(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loop, "validate", validate_then_stop)
+    cfg_b.val_every = 8
+    with pytest.raises(SystemExit):  # as `odia-ocr train` exits after a signal, its checkpoint saved
+        loop.train(cfg_b, progress=False)
+    assert json.loads((b / "config.json").read_text())["bucket_batches"] == 3
+    monkeypatch.setattr(loop, "validate", real_validate)
+    cfg_b.val_every = cfg_a.val_every
+    assert loop.train(cfg_b, resume=True, progress=False).step == steps
+    assert "at step 8" in capsys.readouterr().out
+    wa, wb = _final_weights(a), _final_weights(b)
+    for k in wa:
+        np.testing.assert_array_equal(wa[k], wb[k], err_msg=k)
+
+
 def test_resume_trims_log_entries_past_the_checkpoint(tmp_path: Path, tiny_corpus: Path) -> None:
     from odia_ocr.training.loop import train
 

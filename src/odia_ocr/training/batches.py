@@ -14,11 +14,11 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-from odia_ocr.recognizer.preprocess import pad_batch, prepare_line
+from odia_ocr.recognizer.preprocess import pad_batch, prepare_line, prepared_width
 from odia_ocr.synth.lines import LineSynthesizer
 from odia_ocr.text import Charset
 
-__all__ = ["Batch", "BatchMaker", "LineSource", "collate", "width_sorted_batches"]
+__all__ = ["Batch", "BatchMaker", "BucketedBatches", "LineSource", "collate", "width_sorted_batches"]
 
 
 class LineSource:
@@ -116,3 +116,41 @@ class BatchMaker(Dataset):
     def __getitem__(self, b: int) -> Batch:
         images, texts = self.texts_and_images(b)
         return collate(images, texts, self.charset, self.height, self.max_width)
+
+
+class BucketedBatches(Dataset):
+    """Map-style dataset whose item ``g`` is the lines of batches ``g*group .. g*group+group-1`` of ``maker``,
+    sorted by width and cut into batches again, in an order drawn from (seed, g).
+
+    Why: a batch runs at the width of its widest line, and even with one target text length per batch, fonts,
+    sizes and spacing make a batch's widths differ 2-4 times, so about half of a training step's convolutions
+    and LSTM steps ran over padding. The same lines in batches of similar width cost a group of 8 about 0.84 of
+    its padded area as lines (0.54 unbucketed; see ``benchmarks/train_throughput.py``). Every line an
+    unbucketed run would see in those steps is still seen, once, and the item is still a pure function of
+    its index, so a resumed run replays exactly what an uninterrupted one saw.
+    """
+
+    def __init__(self, maker: BatchMaker, group: int) -> None:
+        if group < 1:
+            raise ValueError(f"group must be at least 1, not {group}")
+        self.maker, self.group = maker, group
+
+    def __len__(self) -> int:
+        return -(-len(self.maker) // self.group)
+
+    def __getitem__(self, g: int) -> list[Batch]:
+        m = self.maker
+        if self.group == 1:  # the batch as BatchMaker renders it, lines in their own order: runs resume bit for bit
+            return [m[g]]
+        first = g * self.group
+        images: list[np.ndarray] = []
+        texts: list[str] = []
+        for b in range(first, min(first + self.group, len(m))):
+            ims, txs = m.texts_and_images(b)
+            images += ims
+            texts += txs
+        order = sorted(range(len(images)), key=lambda i: prepared_width(images[i].shape, m.height, m.max_width))
+        chunks = [order[k : k + m.batch_size] for k in range(0, len(order), m.batch_size)]
+        rng = np.random.default_rng([m.seed, g, 0xB0C7])  # short and long batches in no fixed order
+        return [collate([images[i] for i in chunks[c]], [texts[i] for i in chunks[c]], m.charset, m.height,
+                        m.max_width) for c in rng.permutation(len(chunks))]

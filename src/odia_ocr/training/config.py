@@ -58,6 +58,9 @@ class TrainConfig:
     dropout: float = 0.1
     # optimisation
     batch_size: int = 32
+    # Render this many batches' lines together and batch them again by width, so that steps run over lines, not
+    # padding (training.batches.BucketedBatches); 1 renders each batch alone, as every run before 2026-12-06.
+    bucket_batches: int = 1
     max_steps: int = 30000
     # Wall-clock budget in seconds for the whole run, resumes included; 0 = none. With a budget the cosine runs
     # over whichever of steps and seconds is spent faster, so a run on borrowed GPU time ends annealed and saved.
@@ -92,6 +95,8 @@ class TrainConfig:
             check_strength_weights(self.strength_weights)
         if self.font_sampling not in FONT_SAMPLING:
             raise ValueError(f"font_sampling must be one of {', '.join(FONT_SAMPLING)} (got {self.font_sampling!r})")
+        if self.bucket_batches < 1:
+            raise ValueError(f"bucket_batches must be at least 1 (got {self.bucket_batches})")
         if self.max_seconds < 0:
             raise ValueError(f"max_seconds must be >= 0 (got {self.max_seconds})")
         for name in ("p_ink_crop", "p_space_jitter", "p_word_spacing", "p_letterpress", "p_figure_spacing",

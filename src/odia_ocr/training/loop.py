@@ -13,7 +13,7 @@ import math
 import os
 import signal
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from odia_ocr.synth.corpus import TextSampler, load_corpus_lines, rare_akshara_w
 from odia_ocr.synth.fonts import FontSpec, discover_fonts, split_fonts
 from odia_ocr.synth.lines import LineSynthesizer
 from odia_ocr.text import Charset, default_charset
-from odia_ocr.training.batches import Batch, BatchMaker, LineSource, width_sorted_batches
+from odia_ocr.training.batches import Batch, BatchMaker, BucketedBatches, LineSource, width_sorted_batches
 from odia_ocr.training.checkpoint import (
     TrainerState,
     load_checkpoint,
@@ -63,6 +63,13 @@ def _ignore_signals(worker_id: int) -> None:
     """Render workers leave Ctrl-C/SIGTERM to the main process, which stops them after checkpointing."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def _ungrouped(groups: Iterable[list[Batch]], skip: int) -> Iterator[Batch]:
+    """The batches of each group in turn, the first ``skip`` of the first group left out (a resume mid-group)."""
+    for group in groups:
+        yield from group[skip:]
+        skip = 0
 
 
 def lr_lambda(cfg: TrainConfig, seconds: Callable[[], float] | None = None) -> Callable[[int], float]:
@@ -216,9 +223,10 @@ def train(
         train_syn, charset, cfg.seed, cfg.batch_size, cfg.input_height, cfg.max_width,
         (cfg.min_chars, cfg.max_chars), sources or [], cfg.dataset_ratio, cfg.max_steps,
     )
+    groups = BucketedBatches(maker, cfg.bucket_batches)
     loader = DataLoader(
-        maker, batch_size=None, sampler=range(state.step, cfg.max_steps), num_workers=cfg.num_workers,
-        prefetch_factor=4 if cfg.num_workers else None,
+        groups, batch_size=None, sampler=range(state.step // cfg.bucket_batches, len(groups)),
+        num_workers=cfg.num_workers, prefetch_factor=4 if cfg.num_workers else None,
         generator=torch.Generator().manual_seed(cfg.seed),
         worker_init_fn=_ignore_signals,
     )
@@ -247,7 +255,7 @@ def train(
     bar = tqdm(total=cfg.max_steps, initial=state.step, disable=not progress, dynamic_ncols=True, smoothing=0.05)
     t_last, lines_since, loss_ema = time.time(), 0, None
     t_step = time.monotonic()
-    batches = iter(loader)
+    batches = _ungrouped(loader, skip=state.step % cfg.bucket_batches)
     try:
         while state.step < cfg.max_steps and not stop:
             try:
