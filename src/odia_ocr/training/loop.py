@@ -13,7 +13,7 @@ import math
 import os
 import signal
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -65,9 +65,27 @@ def _ignore_signals(worker_id: int) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
-def _ungrouped(groups: Iterable[list[Batch]], skip: int) -> Iterator[Batch]:
-    """The batches of each group in turn, the first ``skip`` of the first group left out (a resume mid-group)."""
-    for group in groups:
+def _training_batches(
+    cfg: TrainConfig, synth: LineSynthesizer, charset: Charset, sources: list[LineSource], start: int
+) -> Iterator[Batch]:
+    """The run's batches from step ``start`` on, rendered ahead by ``cfg.num_workers`` processes.
+
+    Workers render whole groups of ``cfg.bucket_batches`` batches; a resume mid-group skips the group's batches
+    that the checkpoint already trained on.
+    """
+    maker = BatchMaker(
+        synth, charset, cfg.seed, cfg.batch_size, cfg.input_height, cfg.max_width,
+        (cfg.min_chars, cfg.max_chars), sources, cfg.dataset_ratio, cfg.max_steps,
+    )
+    groups = BucketedBatches(maker, cfg.bucket_batches)
+    loader = DataLoader(
+        groups, batch_size=None, sampler=range(start // cfg.bucket_batches, len(groups)),
+        num_workers=cfg.num_workers, prefetch_factor=4 if cfg.num_workers else None,
+        generator=torch.Generator().manual_seed(cfg.seed),
+        worker_init_fn=_ignore_signals,
+    )
+    skip = start % cfg.bucket_batches
+    for group in loader:
         yield from group[skip:]
         skip = 0
 
@@ -219,17 +237,6 @@ def train(
         tqdm.write(f"initialized weights from {init}")
     (out / "config.json").write_text(json.dumps(cfg.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
 
-    maker = BatchMaker(
-        train_syn, charset, cfg.seed, cfg.batch_size, cfg.input_height, cfg.max_width,
-        (cfg.min_chars, cfg.max_chars), sources or [], cfg.dataset_ratio, cfg.max_steps,
-    )
-    groups = BucketedBatches(maker, cfg.bucket_batches)
-    loader = DataLoader(
-        groups, batch_size=None, sampler=range(state.step // cfg.bucket_batches, len(groups)),
-        num_workers=cfg.num_workers, prefetch_factor=4 if cfg.num_workers else None,
-        generator=torch.Generator().manual_seed(cfg.seed),
-        worker_init_fn=_ignore_signals,
-    )
     val_batches = _validation_batches(cfg, val_syn, charset)
     ctc = torch.nn.CTCLoss(blank=0, zero_infinity=True)
     model.train()
@@ -255,7 +262,7 @@ def train(
     bar = tqdm(total=cfg.max_steps, initial=state.step, disable=not progress, dynamic_ncols=True, smoothing=0.05)
     t_last, lines_since, loss_ema = time.time(), 0, None
     t_step = time.monotonic()
-    batches = _ungrouped(loader, skip=state.step % cfg.bucket_batches)
+    batches = _training_batches(cfg, train_syn, charset, sources or [], state.step)
     try:
         while state.step < cfg.max_steps and not stop:
             try:
