@@ -1,4 +1,4 @@
-"""Training throughput (lines/s) of a config, with its batches rendered in different ways, in one run.
+"""Training throughput (lines/s) of a config, with its batches made in different ways, in one run.
 
 Why: on a 2-core machine the recognizer trains at about 70 lines/s on random tensors but 25-47 lines/s with its
 render worker beside it, while rendering a batch costs only about a seventh of a step's CPU time. This measures
