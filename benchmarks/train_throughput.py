@@ -33,12 +33,12 @@ import torch
 from torch.utils.data import DataLoader
 
 from bench_io import machine_info, machine_line, write_results
-from odia_ocr.recognizer.model import CRNN, CRNNConfig, output_lengths
+from odia_ocr.recognizer.model import CRNN, output_lengths
 from odia_ocr.text import default_charset
 from odia_ocr.training.batches import BatchMaker, BucketedBatches
 from odia_ocr.training.config import apply_overrides, load_config
 from odia_ocr.training.device import bf16_supported
-from odia_ocr.training.loop import build_synthesizers
+from odia_ocr.training.loop import build_synthesizers, model_config
 
 VARIANTS = ("worker", "worker-nice", "inline", "prerendered", "worker-bucketed")
 
@@ -116,10 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         train_syn, charset, cfg.seed, cfg.batch_size, cfg.input_height, cfg.max_width,
         (cfg.min_chars, cfg.max_chars), [], cfg.dataset_ratio, count,
     )
-    model = CRNN(CRNNConfig(
-        num_classes=charset.num_classes, input_height=cfg.input_height, channels=tuple(cfg.channels),
-        rnn_hidden=cfg.rnn_hidden, rnn_layers=cfg.rnn_layers, dropout=cfg.dropout,
-    ))
+    model = CRNN(model_config(cfg, charset))
     if cfg.channels_last:
         model = model.to(memory_format=torch.channels_last)
     state = {k: v.clone() for k, v in model.state_dict().items()}
@@ -133,8 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     _time_steps(model, state, rendered, bf16, cfg.channels_last, 0)
     padded = {"unbucketed": _useful(rendered)}
     if "worker-bucketed" in variants:
-        regrouped = [b for g in range(len(BucketedBatches(maker, args.bucket)))
-                     for b in BucketedBatches(maker, args.bucket)[g]]
+        groups = BucketedBatches(maker, args.bucket)
+        regrouped = [b for g in range(len(groups)) for b in groups[g]]
         padded["bucketed"] = _useful(regrouped)
         _time_steps(model, state, regrouped, bf16, cfg.channels_last, 0)
     results: dict[str, list[float]] = {v: [] for v in variants}

@@ -6,7 +6,8 @@
 Why: a card that carries only validation CER says little about how the model reads the benchmark a user compares
 it on. The section is rendered from the files `benchmarks/run_all.sh` writes (`run_engines.py`, `run_real.py`),
 so every figure in it is a measured one with its date and machine, and it is replaced whole when the benchmarks
-run again. `scripts/ship_model.py --synth ... --real ...` writes the same section into a new card.
+run again. A card that `scripts/ship_model.py` writes for a new model gets its section once the benchmarks have
+run with that model.
 """
 
 from __future__ import annotations

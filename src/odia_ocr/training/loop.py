@@ -65,6 +65,14 @@ def _ignore_signals(worker_id: int) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
+def model_config(cfg: TrainConfig, charset: Charset) -> CRNNConfig:
+    """The network a training config describes, over ``charset``."""
+    return CRNNConfig(
+        num_classes=charset.num_classes, input_height=cfg.input_height, channels=tuple(cfg.channels),
+        rnn_hidden=cfg.rnn_hidden, rnn_layers=cfg.rnn_layers, dropout=cfg.dropout,
+    )
+
+
 def _training_batches(
     cfg: TrainConfig, synth: LineSynthesizer, charset: Charset, sources: list[LineSource], start: int
 ) -> Iterator[Batch]:
@@ -213,10 +221,7 @@ def train(
     out.mkdir(parents=True, exist_ok=True)
     last, best = out / "last.safetensors", out / "best.safetensors"
     charset = default_charset()
-    model_cfg = CRNNConfig(
-        num_classes=charset.num_classes, input_height=cfg.input_height, channels=tuple(cfg.channels),
-        rnn_hidden=cfg.rnn_hidden, rnn_layers=cfg.rnn_layers, dropout=cfg.dropout,
-    )
+    model_cfg = model_config(cfg, charset)
     model = CRNN(model_cfg).to(device)
     if cfg.channels_last:
         model = model.to(memory_format=torch.channels_last)
