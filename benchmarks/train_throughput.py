@@ -105,7 +105,11 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"train_throughput: unknown variant(s) {', '.join(unknown)}", file=sys.stderr)
         return 2
-    cfg = apply_overrides(load_config(args.config), args.set)
+    try:
+        cfg = apply_overrides(load_config(args.config), args.set)
+    except (OSError, ValueError) as err:  # ConfigFileError is a ValueError: one line naming the file
+        print(f"train_throughput: {err}", file=sys.stderr)
+        return 2
     threads = cfg.threads or os.cpu_count() or 1
     torch.set_num_threads(threads)
     torch.manual_seed(cfg.seed)

@@ -40,3 +40,9 @@ def test_unknown_variant_is_refused() -> None:
     done = _run("--config", "unused.toml", "--variants", "inline,threads")
     assert done.returncode == 2
     assert "unknown variant(s) threads" in done.stderr
+
+
+def test_bad_config_is_one_line_error(tmp_path: Path) -> None:
+    done = _run("--config", str(tmp_path / "nope.toml"))
+    assert done.returncode == 2 and done.stderr.strip().endswith("nope.toml: no such config file")
+    assert len(done.stderr.strip().splitlines()) == 1
