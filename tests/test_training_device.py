@@ -7,7 +7,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from odia_ocr.training.config import TrainConfig  # noqa: E402
-from odia_ocr.training.device import bf16_supported, describe_device, device_label, resolve_device  # noqa: E402
+from odia_ocr.training.device import bf16_fallback_reason, bf16_supported, describe_device, device_label, resolve_device  # noqa: E402
 
 
 def test_auto_follows_cuda_availability(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -48,8 +48,16 @@ def test_device_label_names_the_gpu(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_bf16_falls_back_to_fp32_on_gpus_without_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert bf16_supported(torch.device("cpu"))
     monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: False)
     assert not bf16_supported(torch.device("cuda"))
     monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: True)
     assert bf16_supported(torch.device("cuda"))
+
+
+def test_bf16_on_the_cpu_only_where_onednn_runs_it_natively(monkeypatch: pytest.MonkeyPatch) -> None:
+    # An AVX2-only CPU emulates bf16 autocast about 18x slower than fp32 (2026-12-07); it must train in fp32.
+    monkeypatch.setattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", lambda: False)
+    assert not bf16_supported(torch.device("cpu"))
+    assert "no native bfloat16" in bf16_fallback_reason(torch.device("cpu"))
+    monkeypatch.setattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", lambda: True)
+    assert bf16_supported(torch.device("cpu"))

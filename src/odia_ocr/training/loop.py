@@ -40,7 +40,13 @@ from odia_ocr.training.checkpoint import (
     save_model_file,
 )
 from odia_ocr.training.config import TrainConfig
-from odia_ocr.training.device import bf16_supported, describe_device, device_label, resolve_device
+from odia_ocr.training.device import (
+    bf16_fallback_reason,
+    bf16_supported,
+    describe_device,
+    device_label,
+    resolve_device,
+)
 
 __all__ = ["build_synthesizers", "lr_lambda", "train"]
 
@@ -263,7 +269,7 @@ def train(
     tqdm.write(describe_device(device, threads))
     use_bf16 = cfg.bf16 and bf16_supported(device)
     if cfg.bf16 and not use_bf16:
-        tqdm.write("this GPU has no bfloat16: training in fp32")
+        tqdm.write(bf16_fallback_reason(device))
     bar = tqdm(total=cfg.max_steps, initial=state.step, disable=not progress, dynamic_ncols=True, smoothing=0.05)
     t_last, lines_since, loss_ema = time.time(), 0, None
     t_step = time.monotonic()
