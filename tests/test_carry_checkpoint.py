@@ -39,6 +39,7 @@ def test_a_carried_run_resumes_at_its_step_on_a_fresh_checkout(tmp_path: Path, t
     back = carry("restore", str(run), "--into", str(into))
     assert back.returncode == 0, back.stderr
     assert "at step 8" in back.stdout
+    assert read_trainer_state(run / "last.safetensors").rewarm_from == 8  # fresh moments: the rate warms up again
     state = train(tiny_config(run, tiny_corpus, steps=12), resume=True, progress=False)
     assert state.step == 12
     assert state.lines_seen == before.lines_seen + 4 * 4  # it went on from step 8, not from the start

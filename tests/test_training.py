@@ -308,6 +308,18 @@ def test_time_budget_advances_the_cosine() -> None:
         apply_overrides(TrainConfig(), ["max_seconds=-1"])
 
 
+def test_rate_warms_up_again_where_optimizer_moments_restarted() -> None:
+    from odia_ocr.training.loop import lr_lambda
+
+    cfg = TrainConfig(max_steps=1000, warmup_steps=10, min_lr_ratio=0.0)
+    plain, rewarmed = lr_lambda(cfg), lr_lambda(cfg, rewarm_from=lambda: 500)
+    assert rewarmed(499) == plain(499)  # before the restart: the schedule as it was
+    assert rewarmed(500) == pytest.approx(plain(500) / 10)
+    assert rewarmed(504) == pytest.approx(plain(504) / 2)
+    assert rewarmed(510) == plain(510)  # warm again: the same cosine
+    assert lr_lambda(cfg, rewarm_from=lambda: -1)(500) == plain(500)
+
+
 def test_time_budget_stops_the_run_validated_and_saved(tmp_path: Path, tiny_corpus: Path) -> None:
     from odia_ocr.training.checkpoint import TrainerState, load_model_weights
     from odia_ocr.training.loop import train

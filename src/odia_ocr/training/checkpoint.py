@@ -64,6 +64,7 @@ class TrainerState:
     bad_validations: int = 0
     lines_seen: int = 0
     train_seconds: float = 0.0  # wall-clock seconds spent in the training loop, over all resumes
+    rewarm_from: int = -1  # the step a compacted checkpoint dropped the optimizer's moments at (-1: never)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -156,7 +157,7 @@ def compact_checkpoint(src: str | Path, dst: str | Path) -> TrainerState:
     model is 67 MB (float32 weights and two AdamW moments); this keeps the weights in float16 (rounding about 1e-3
     relative, far below what INT8 export does), the trainer state, schedule and RNG, and drops the optimizer's
     moments, which AdamW rebuilds within a few hundred steps. Resuming from it continues the same schedule at the
-    same step; only the moments start again from zero.
+    same step; only the moments start again from zero, and the learning rate warms up again (``rewarm_from``).
     """
     with _open(src) as f:
         header = f.metadata() or {}
@@ -165,6 +166,7 @@ def compact_checkpoint(src: str | Path, dst: str | Path) -> TrainerState:
         raise ModelFormatError(f"{src}: not a training checkpoint (no trainer state)")
     extra = json.loads(header[_STATE_KEY])
     extra["optimizer"] = {**extra["optimizer"], "scalars": {}, "ids": []}
+    extra["trainer"] = {**extra["trainer"], "rewarm_from": extra["trainer"]["step"]}
     kept = {
         k: (v.to(torch.float16) if v.is_floating_point() else v).contiguous()
         for k, v in tensors.items()

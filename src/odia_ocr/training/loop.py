@@ -104,11 +104,16 @@ def _training_batches(
         skip = 0
 
 
-def lr_lambda(cfg: TrainConfig, seconds: Callable[[], float] | None = None) -> Callable[[int], float]:
+def lr_lambda(
+    cfg: TrainConfig, seconds: Callable[[], float] | None = None, rewarm_from: Callable[[], int] | None = None,
+) -> Callable[[int], float]:
     """Linear warm-up, then cosine decay to ``min_lr_ratio`` at ``max_steps``.
 
     With ``cfg.max_seconds`` set, ``seconds()`` (time spent training so far) also
     advances the cosine, and it ends at whichever budget runs out first.
+    ``rewarm_from()``, when 0 or more, is the step at which AdamW's moments started again from zero (a run
+    resumed from a compacted checkpoint): the rate warms up again over ``warmup_steps`` from there, because fresh
+    moments make the first updates as large as the rate itself for every weight.
     """
 
     def f(step: int) -> float:
@@ -117,7 +122,11 @@ def lr_lambda(cfg: TrainConfig, seconds: Callable[[], float] | None = None) -> C
         t = min(1.0, (step - cfg.warmup_steps) / max(1, cfg.max_steps - cfg.warmup_steps))
         if cfg.max_seconds and seconds is not None:
             t = max(t, min(1.0, seconds() / cfg.max_seconds))
-        return cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * t))
+        factor = cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * t))
+        since = step - rewarm_from() if rewarm_from is not None and rewarm_from() >= 0 else -1
+        if 0 <= since < cfg.warmup_steps:
+            factor *= (since + 1) / cfg.warmup_steps
+        return factor
 
     return f
 
@@ -234,11 +243,17 @@ def train(
     optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     state = TrainerState()
     # The schedule reads the time spent from whichever state is current (a resume replaces it).
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda(cfg, lambda: state.train_seconds))
+    schedule = lr_lambda(cfg, lambda: state.train_seconds, lambda: state.rewarm_from)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
     train_syn, val_syn, data_summary = build_synthesizers(cfg)
     if resume and last.exists():
         state, _ = load_checkpoint(last, model, optimizer, scheduler)
         tqdm.write(f"resumed from {last} at step {state.step}")
+        if state.rewarm_from == state.step:  # a compacted checkpoint: its moments are gone; warm up again from here
+            for group, base in zip(optimizer.param_groups, scheduler.base_lrs, strict=True):
+                group["lr"] = base * schedule(state.step)
+            tqdm.write(f"optimizer moments start from zero: the learning rate warms up again over "
+                       f"{cfg.warmup_steps} steps")
         _trim_log(out / "log.jsonl", state.step)
     elif resume:
         tqdm.write(f"no checkpoint at {last}; starting a new run")
