@@ -60,3 +60,14 @@ for path, (family, _) in SYSTEM_FONT_FILES.items():
         print(f"prepare_gpu.sh: {path}: not installed here, so it will not be trained on there")
 EOF
 du -sh .gpu
+# What a call sends: tracked and untracked-but-not-ignored files, plus .gpu/. A run carried in checkpoints/
+# (scripts/carry_checkpoint.py, 22 MB) can push it past the limit; say so here, before a lease is spent on it.
+sent=$(( $(git ls-files -z --cached --others --exclude-standard | xargs -0 du -cb 2>/dev/null | tail -1 | cut -f1) \
+         + $(du -sb .gpu | cut -f1) ))
+limit=$(( 64 * 1024 * 1024 ))
+echo "a call would send $(( sent / 1048576 )) MiB of the $(( limit / 1048576 )) MiB a call may carry"
+if (( sent > limit )); then
+  echo "prepare_gpu.sh: a call would send more than 64 MiB; move the carried checkpoints" \
+       "(checkpoints/*-carry.safetensors, *-best-fp16.safetensors) out of the tree for the GPU call" >&2
+  exit 1
+fi
