@@ -23,10 +23,9 @@ import sys
 from pathlib import Path
 
 import torch
-from safetensors.torch import save
 
-from odia_ocr.recognizer.modelfile import META_KEY, ModelFormatError, atomic_write_bytes
-from odia_ocr.training.checkpoint import compact_checkpoint, load_model_weights, read_trainer_state
+from odia_ocr.recognizer.modelfile import ModelFormatError
+from odia_ocr.training.checkpoint import cast_model_file, compact_checkpoint, read_trainer_state
 
 CHECKPOINTS = Path(__file__).resolve().parents[1] / "checkpoints"
 
@@ -49,9 +48,7 @@ def save_run(run: Path, into: Path) -> str:
     state = compact_checkpoint(last, carry)
     best, best_copy = files["best"]
     if best.exists():
-        weights, meta = load_model_weights(best)
-        half = {k: (v.to(torch.float16) if v.is_floating_point() else v).contiguous() for k, v in weights.items()}
-        atomic_write_bytes(best_copy, save(half, metadata={META_KEY: meta.to_json()}))
+        cast_model_file(best, best_copy, torch.float16)
     log, log_copy = files["log"]
     if log.exists():
         shutil.copyfile(log, log_copy)
@@ -71,9 +68,9 @@ def restore_run(run: Path, into: Path, force: bool) -> str:
             raise FileExistsError(f"{last}: already at step {here.step}, the carried state is at step "
                                   f"{carried_state.step}; nothing restored (--force replaces it)")
     run.mkdir(parents=True, exist_ok=True)
-    for src_dst in files.values():
-        if src_dst[1].exists():
-            shutil.copyfile(src_dst[1], src_dst[0])
+    for in_run, in_git in files.values():
+        if in_git.exists():
+            shutil.copyfile(in_git, in_run)
     return f"restored {run} at step {carried_state.step}; continue with odia-ocr train --config ... --resume"
 
 

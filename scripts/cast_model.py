@@ -14,10 +14,8 @@ import argparse
 import sys
 
 import torch
-from safetensors.torch import save
 
-from odia_ocr.recognizer.modelfile import META_KEY, atomic_write_bytes
-from odia_ocr.training.checkpoint import load_model_weights
+from odia_ocr.training.checkpoint import cast_model_file
 
 
 def main() -> int:
@@ -27,14 +25,11 @@ def main() -> int:
     ap.add_argument("--out", required=True, help="output model file (.safetensors)")
     args = ap.parse_args()
     try:
-        weights, meta = load_model_weights(args.model)
+        count = cast_model_file(args.model, args.out, getattr(torch, args.dtype))
     except (OSError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    dtype = getattr(torch, args.dtype)
-    cast = {k: (v.to(dtype) if v.is_floating_point() else v).contiguous() for k, v in weights.items()}
-    atomic_write_bytes(args.out, save(cast, metadata={META_KEY: meta.to_json()}))
-    print(f"wrote {args.out}: {len(cast)} tensors as {args.dtype}")
+    print(f"wrote {args.out}: {count} tensors as {args.dtype}")
     return 0
 
 

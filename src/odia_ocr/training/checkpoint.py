@@ -24,6 +24,7 @@ from odia_ocr.recognizer.modelfile import META_KEY, ModelFormatError, ModelMeta,
 
 __all__ = [
     "TrainerState",
+    "cast_model_file",
     "compact_checkpoint",
     "load_checkpoint",
     "load_into",
@@ -140,13 +141,23 @@ def load_checkpoint(
     return TrainerState(**t), meta
 
 
+def _training_state(header: dict[str, str], path: str | Path) -> dict[str, Any]:
+    """The JSON trainer/optimizer/scheduler state of a checkpoint's header; a model file is a one-line error."""
+    if _STATE_KEY not in header:
+        raise ModelFormatError(f"{path}: not a training checkpoint (no trainer state)")
+    return json.loads(header[_STATE_KEY])
+
+
+def _cast(tensors: dict[str, torch.Tensor], dtype: torch.dtype) -> dict[str, torch.Tensor]:
+    """Floating tensors cast to ``dtype``; integer ones (BatchNorm's counters, RNG states) kept as they are."""
+    return {k: (v.to(dtype) if v.is_floating_point() else v).contiguous() for k, v in tensors.items()}
+
+
 def read_trainer_state(path: str | Path) -> TrainerState:
     """The trainer state (step, time spent, best validation) of a checkpoint, from its header alone."""
     with _open(path) as f:
         header = f.metadata() or {}
-    if _STATE_KEY not in header:
-        raise ModelFormatError(f"{path}: not a training checkpoint (no trainer state)")
-    return TrainerState(**json.loads(header[_STATE_KEY])["trainer"])
+    return TrainerState(**_training_state(header, path)["trainer"])
 
 
 def compact_checkpoint(src: str | Path, dst: str | Path) -> TrainerState:
@@ -161,19 +172,24 @@ def compact_checkpoint(src: str | Path, dst: str | Path) -> TrainerState:
     """
     with _open(src) as f:
         header = f.metadata() or {}
-        tensors = {k: f.get_tensor(k) for k in f.keys()}
-    if _STATE_KEY not in header:
-        raise ModelFormatError(f"{src}: not a training checkpoint (no trainer state)")
-    extra = json.loads(header[_STATE_KEY])
+        extra = _training_state(header, src)
+        kept = _cast({k: f.get_tensor(k) for k in f.keys() if k.startswith(("model.", "rng."))}, torch.float16)
     extra["optimizer"] = {**extra["optimizer"], "scalars": {}, "ids": []}
     extra["trainer"] = {**extra["trainer"], "rewarm_from": extra["trainer"]["step"]}
-    kept = {
-        k: (v.to(torch.float16) if v.is_floating_point() else v).contiguous()
-        for k, v in tensors.items()
-        if k.startswith(("model.", "rng."))
-    }
     atomic_write_bytes(dst, st_save(kept, metadata={**header, _STATE_KEY: json.dumps(extra)}))
     return TrainerState(**extra["trainer"])
+
+
+def cast_model_file(src: str | Path, dst: str | Path, dtype: torch.dtype) -> int:
+    """Write the weights of ``src`` (a model file or a checkpoint's model part) in ``dtype``, with its metadata.
+
+    Float16 halves a model file (its rounding, about 1e-3 relative, is far below INT8 export's); training and
+    export load either dtype. Returns the number of tensors written.
+    """
+    weights, meta = load_model_weights(src)
+    cast = _cast(weights, dtype)
+    atomic_write_bytes(dst, st_save(cast, metadata={META_KEY: meta.to_json()}))
+    return len(cast)
 
 
 def save_model_file(path: str | Path, model: torch.nn.Module, meta: ModelMeta) -> None:

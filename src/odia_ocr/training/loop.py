@@ -123,8 +123,9 @@ def lr_lambda(
         if cfg.max_seconds and seconds is not None:
             t = max(t, min(1.0, seconds() / cfg.max_seconds))
         factor = cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * t))
-        since = step - rewarm_from() if rewarm_from is not None and rewarm_from() >= 0 else -1
-        if 0 <= since < cfg.warmup_steps:
+        restart = rewarm_from() if rewarm_from is not None else -1
+        since = step - restart
+        if restart >= 0 and 0 <= since < cfg.warmup_steps:
             factor *= (since + 1) / cfg.warmup_steps
         return factor
 
