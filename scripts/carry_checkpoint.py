@@ -11,6 +11,9 @@ crnn-xl-strong's weights it started from were lost that way (docs/recognizer-log
 - ``checkpoints/NAME-best-fp16.safetensors``: best.safetensors' weights in float16, the file the release rule judges;
 - ``checkpoints/NAME-log.jsonl``: the run's log, its curve.
 
+``save --no-best`` leaves the best-so-far model out (and removes an older carried copy of it): for a run whose
+release rule judges the end of its schedule, it is not needed, and each carry then adds 11 MB to git history, not 22.
+
 ``restore`` copies them back as last.safetensors, best.safetensors and log.jsonl. It refuses to replace a run that
 is further along than the carried state. NAME is the run folder's name.
 """
@@ -40,14 +43,16 @@ def carried(run: Path, into: Path) -> dict[str, tuple[Path, Path]]:
     }
 
 
-def save_run(run: Path, into: Path) -> str:
+def save_run(run: Path, into: Path, with_best: bool = True) -> str:
     files = carried(run, into)
     last, carry = files["last"]
     if not last.exists():
         raise FileNotFoundError(f"{last}: no checkpoint to carry")
     state = compact_checkpoint(last, carry)
     best, best_copy = files["best"]
-    if best.exists():
+    if not with_best:
+        best_copy.unlink(missing_ok=True)  # a stale best would come back on restore as if it were current
+    elif best.exists():
         cast_model_file(best, best_copy, torch.float16)
     log, log_copy = files["log"]
     if log.exists():
@@ -80,10 +85,12 @@ def main() -> int:
     ap.add_argument("run", help="the run's folder (the config's out_dir)")
     ap.add_argument("--into", default=str(CHECKPOINTS), help="where carried files live (default checkpoints/)")
     ap.add_argument("--force", action="store_true", help="restore even over a run that is further along")
+    ap.add_argument("--no-best", action="store_true",
+                    help="save without the best-so-far model (for runs judged at the end of their schedule)")
     args = ap.parse_args()
     run, into = Path(args.run), Path(args.into)
     try:
-        msg = save_run(run, into) if args.action == "save" else restore_run(run, into, args.force)
+        msg = save_run(run, into, not args.no_best) if args.action == "save" else restore_run(run, into, args.force)
     except (OSError, ModelFormatError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

@@ -53,6 +53,24 @@ def test_a_carried_run_resumes_at_its_step_on_a_fresh_checkout(tmp_path: Path, t
     assert read_trainer_state(run / "last.safetensors").step == 12
 
 
+def test_no_best_carries_only_the_resumable_state(tmp_path: Path, tiny_corpus: Path) -> None:
+    from odia_ocr.training.loop import train
+
+    run, into = tmp_path / "runs" / "tiny", tmp_path / "checkpoints"
+    into.mkdir()
+    train(tiny_config(run, tiny_corpus, steps=4), progress=False)
+    assert carry("save", str(run), "--into", str(into)).returncode == 0
+    assert (into / "tiny-best-fp16.safetensors").exists()
+    done = carry("save", str(run), "--into", str(into), "--no-best")
+    assert done.returncode == 0, done.stderr
+    assert not (into / "tiny-best-fp16.safetensors").exists()  # the older copy went too
+    assert (into / "tiny-carry.safetensors").exists() and (into / "tiny-log.jsonl").exists()
+    shutil.rmtree(run)
+    back = carry("restore", str(run), "--into", str(into))
+    assert back.returncode == 0, back.stderr
+    assert (run / "last.safetensors").exists() and not (run / "best.safetensors").exists()
+
+
 def test_nothing_to_carry_is_a_one_line_error(tmp_path: Path) -> None:
     out = carry("save", str(tmp_path / "runs" / "none"), "--into", str(tmp_path))
     assert out.returncode == 1 and out.stderr.count("\n") == 1 and "no checkpoint to carry" in out.stderr
