@@ -37,7 +37,7 @@ sets=()
 for kv in "$@"; do sets+=(--set "$kv"); done
 set +e
 timeout -s TERM "${TRAIN_TIMEOUT:-540}" "$PY" -m odia_ocr train --config "${CONFIG:-configs/crnn-xl-gpu.toml}" \
-  --init "${INIT:-checkpoints/crnn-xl-long2-step29500-fp16.safetensors}" --out "$RUN" --no-progress "${sets[@]}" 2>&1 | tee "$OUT/train.out"
+  --init "${INIT:-checkpoints/crnn-xl-long4-step32000-fp16.safetensors}" --out "$RUN" --no-progress "${sets[@]}" 2>&1 | tee "$OUT/train.out"
 rc=$?
 set -e
 echo "train exit status $rc"

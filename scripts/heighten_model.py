@@ -1,6 +1,6 @@
 """Make a trained CRNN read taller input (e.g. 48 pixels), as the starting point of a training run.
 
-    python scripts/heighten_model.py checkpoints/crnn-xl-long2-step29500-fp16.safetensors --height 48 --out tall.st
+    python scripts/heighten_model.py checkpoints/crnn-xl-long4-step32000-fp16.safetensors --height 48 --out tall.st
     odia-ocr train --config configs/crnn-xl-h48.toml --init tall.st
 
 See odia_ocr.training.heighten for how, and why the result must be trained before

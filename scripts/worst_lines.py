@@ -47,6 +47,10 @@ def main() -> None:
     if args.out:
         manifest = {json.loads(line)["id"]: json.loads(line)
                     for line in (args.data / "manifest.jsonl").read_text("utf-8").splitlines()}
+        missing = [p["id"] for p in worst if p["id"] not in manifest]
+        if missing:
+            raise SystemExit(f"{args.data}: line {missing[0]} of {args.engine_dir} is not in this set; "
+                             "pass the set it was read from with --data")
         tiles = []
         for p in worst:
             im = Image.open(args.data / manifest[p["id"]]["image"]).convert("L")

@@ -274,7 +274,7 @@ class DefaultEngine(CompactEngine):
     """The larger model with beam search, the bundled character LM and word list: what `odia-ocr read` uses.
 
     ``compact`` keeps the smaller v7 model for speed; ``default`` reads with
-    ``odia-crnn-wide.onnx`` (crnn-xl-long2, 5.60M parameters), which reads every
+    ``odia-crnn-wide.onnx`` (crnn-xl-long4, 5.60M parameters), which reads every
     level of the line benchmark better than v7 (README, Synthetic lines).
 
     On the synthetic benchmark the LM lowers CER at every degradation level;
