@@ -45,8 +45,8 @@ def main() -> None:
     for p in worst:
         print(f"  {p['id']}: {p['char_edits']} errors in {p['chars']} characters, confidence {p['confidence']:.2f}")
     if args.out:
-        manifest = {json.loads(line)["id"]: json.loads(line)
-                    for line in (args.data / "manifest.jsonl").read_text("utf-8").splitlines()}
+        rows = [json.loads(line) for line in (args.data / "manifest.jsonl").read_text("utf-8").splitlines()]
+        manifest = {row["id"]: row for row in rows}
         missing = [p["id"] for p in worst if p["id"] not in manifest]
         if missing:
             raise SystemExit(f"{args.data}: line {missing[0]} of {args.engine_dir} is not in this set; "
